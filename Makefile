@@ -1,0 +1,49 @@
+# High-Stakes ML: every target sets up the virtual environment in .venv/ first if it is missing.
+#   make lab    install what is needed and open the course in JupyterLab
+#   make test   install what is needed and run every test
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(CURDIR)/$(VENV)/bin
+PY := $(BIN)/python
+STAMP := $(VENV)/.installed
+LAB_PORT ?= 8888
+# nbgrader calls alembic (and notebooks call jupyter) from PATH: the venv comes first.
+export PATH := $(BIN):$(PATH)
+# Python must not write bytecode into the tree of a clean clone by surprise.
+export PYTHONDONTWRITEBYTECODE := 1
+
+.PHONY: setup lab test test-fast data bench normalize clean help
+
+help:
+	@sed -n '1,4p' Makefile
+
+$(STAMP): pyproject.toml requirements/constraints.txt
+	@test -x $(PY) || { echo "Creating $(VENV)/ with $(PYTHON)"; $(PYTHON) -m venv $(VENV); }
+	@echo "Installing the course and its pinned dependencies (requirements/constraints.txt)..."
+	$(PY) -m pip install --quiet --disable-pip-version-check -c requirements/constraints.txt -e '.[test]'
+	@touch $(STAMP)
+
+setup: $(STAMP)
+
+lab: setup
+	@$(PY) -m course.lab --port $(LAB_PORT)
+
+test: setup
+	$(PY) -m pytest
+
+# The quick loop while writing code: no notebooks, no grading pipeline, no browser.
+test-fast: setup
+	$(PY) -m pytest tests -m "not browser and not grading" -p no:nbval
+
+data: setup
+	$(PY) -m course.data write datasets/
+
+bench: setup
+	@for b in benchmarks/bench_*.py; do echo "== $$b"; $(PY) $$b || exit 1; done
+
+normalize: setup
+	$(PY) -m course.notebooks normalize modules autograded/source
+
+clean:
+	rm -rf build .pytest_cache

@@ -1,0 +1,12 @@
+"""High-Stakes ML: the importable package behind the course notebooks.
+
+Sub-packages, each with one job:
+
+- ``course.data``: the transaction simulator, the shipped dataset and its loader.
+- ``course.metrics``: the threshold engine, the cost model and alert-budget metrics.
+- ``course.widgets``: the interactive explorers and the quiz (thin layers over ``course.metrics``).
+- ``course.plots``: plotting helpers in the ``...Display.from_predictions`` style.
+- ``course.grading``: ``check(...)`` self-checks and the instructor's nbgrader commands.
+"""
+
+__version__ = "0.1.0"

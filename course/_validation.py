@@ -1,0 +1,106 @@
+"""Input checks shared by every public function: one place, one wording of each error.
+
+Every public function of the course checks its input at the door with these helpers,
+so that a learner who passes the wrong thing gets a message that names the problem.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+__all__ = [
+    "check_rng",
+    "check_binary_labels",
+    "check_scores",
+    "check_amounts",
+    "check_same_length",
+]
+
+
+def check_rng(seed, *, name="seed"):
+    """Return a ``numpy.random.Generator`` from an int seed or a Generator.
+
+    The course never uses a global random state: randomness is always passed in.
+    """
+    if isinstance(seed, np.random.Generator):
+        return seed
+    if isinstance(seed, (int, np.integer)) and not isinstance(seed, bool) and seed >= 0:
+        return np.random.default_rng(int(seed))
+    raise ValueError(
+        f"{name} must be a non-negative int or a numpy.random.Generator, got {seed!r}. "
+        "Pass e.g. seed=42: the course never relies on a global random seed."
+    )
+
+
+def _as_1d(values, name, dtype=None):
+    array = np.asarray(values, dtype=dtype)
+    if array.ndim == 2 and 1 in array.shape:
+        array = array.ravel()
+    if array.ndim != 1:
+        raise ValueError(
+            f"{name} must be one-dimensional (one value per transaction), got shape {array.shape}."
+        )
+    if array.size == 0:
+        raise ValueError(f"{name} is empty: at least one transaction is needed.")
+    return array
+
+
+def check_binary_labels(y_true, *, name="y_true", require_both=True):
+    """Return ``y_true`` as a 1-D int8 array of 0/1 labels.
+
+    Raises ``ValueError`` for NaN, values other than 0/1 (or False/True), and, when
+    ``require_both`` is true, for labels that hold one class only.
+    """
+    array = _as_1d(y_true, name)
+    if array.dtype.kind == "f" and np.isnan(array).any():
+        raise ValueError(f"{name} contains NaN: every transaction needs a known label (0 or 1).")
+    if array.dtype.kind not in "biuf":
+        raise ValueError(f"{name} must hold 0/1 labels, got dtype {array.dtype}.")
+    values = np.unique(array)
+    if not np.isin(values, [0, 1]).all():
+        raise ValueError(f"{name} must hold only 0 (genuine) and 1 (fraud), got values {values[:10].tolist()}.")
+    if require_both and values.size < 2:
+        only = "fraud (1)" if values[0] == 1 else "genuine (0)"
+        raise ValueError(
+            f"{name} holds one class only ({only}): precision, recall and curves need both "
+            "frauds and genuine transactions. Use a longer period or a larger sample."
+        )
+    return array.astype(np.int8, copy=False)
+
+
+def check_scores(y_score, *, name="y_score"):
+    """Return ``y_score`` as a 1-D float64 array; NaN or infinite scores are an error."""
+    try:
+        array = _as_1d(y_score, name, dtype=np.float64)
+    except (TypeError, ValueError) as exc:
+        if "one-dimensional" in str(exc) or "empty" in str(exc):
+            raise
+        raise ValueError(f"{name} must be numeric scores, one per transaction: {exc}") from None
+    bad = ~np.isfinite(array)
+    if bad.any():
+        first = int(np.flatnonzero(bad)[0])
+        raise ValueError(
+            f"{name} has {int(bad.sum())} NaN or infinite value(s) (first at position {first}): "
+            "a model must give every transaction a finite score."
+        )
+    return array
+
+
+def check_amounts(amounts, *, name="amounts"):
+    """Return ``amounts`` as a 1-D float64 array of finite, non-negative money amounts."""
+    array = check_scores(amounts, name=name)
+    if (array < 0).any():
+        first = int(np.flatnonzero(array < 0)[0])
+        raise ValueError(
+            f"{name} has {int((array < 0).sum())} negative value(s) (first at position {first}): "
+            "a transaction amount cannot be negative."
+        )
+    return array
+
+
+def check_same_length(**arrays):
+    """Raise ``ValueError`` naming the arrays whose lengths differ."""
+    lengths = {name: len(a) for name, a in arrays.items() if a is not None}
+    if len(set(lengths.values())) > 1:
+        detail = ", ".join(f"{name} has {n}" for name, n in lengths.items())
+        raise ValueError(f"Inputs must have one value per transaction, but {detail}.")

@@ -1,0 +1,52 @@
+"""Open the course in JupyterLab: ``python -m course.lab`` (what ``make lab`` runs).
+
+Headless-friendly: never tries to open a browser, prints the URL with its token,
+adds ``--allow-root`` when run as root, and keeps Jupyter's token authentication on.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import secrets
+import subprocess
+import sys
+from pathlib import Path
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+START_NOTEBOOK = "modules/00_start_here.ipynb"
+
+
+def build_command(port: int, token: str, *, as_root: bool) -> list[str]:
+    """The ``jupyter lab`` command line that serves the course from the repository root."""
+    command = [
+        sys.executable, "-m", "jupyterlab",
+        "--no-browser",
+        f"--port={port}",
+        "--ip=127.0.0.1",
+        f"--ServerApp.root_dir={REPO_ROOT}",
+        f"--ServerApp.default_url=/lab/tree/{START_NOTEBOOK}",
+        f"--IdentityProvider.token={token}",
+    ]
+    if as_root:
+        command.append("--allow-root")
+    return command
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--port", type=int, default=int(os.environ.get("LAB_PORT", 8888)))
+    args = parser.parse_args(argv)
+    token = os.environ.get("JUPYTER_TOKEN") or secrets.token_hex(24)
+    as_root = hasattr(os, "geteuid") and os.geteuid() == 0
+    print(
+        "\nHigh-Stakes ML is starting. Open this address in your browser:\n\n"
+        f"    http://127.0.0.1:{args.port}/lab/tree/{START_NOTEBOOK}?token={token}\n\n"
+        "Stop the server with Ctrl-C.\n",
+        flush=True,
+    )
+    return subprocess.call(build_command(args.port, token, as_root=as_root))
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
