@@ -1,0 +1,23 @@
+"""The threshold engine, the cost model and alert-budget metrics.
+
+- :class:`ThresholdSweep`: sort once, then the confusion matrix, rates, alerts per day and
+  cost of any threshold in O(log n); curves, average precision and ROC-AUC that equal
+  scikit-learn's.
+- :class:`CostModel`, :func:`least_cost_threshold`, :func:`capacity_threshold`: money.
+- :func:`precision_at_k`, :func:`recall_at_k`, :func:`card_precision_at_k`: alert budgets.
+"""
+
+from course.metrics.costs import CostModel, capacity_threshold, least_cost_threshold
+from course.metrics.ranking import card_precision_at_k, precision_at_k, recall_at_k
+from course.metrics.threshold_sweep import ThresholdResult, ThresholdSweep
+
+__all__ = [
+    "ThresholdSweep",
+    "ThresholdResult",
+    "CostModel",
+    "least_cost_threshold",
+    "capacity_threshold",
+    "precision_at_k",
+    "recall_at_k",
+    "card_precision_at_k",
+]

@@ -1,0 +1,198 @@
+"""The money side of a fraud alert: what each decision costs, and the thresholds it implies.
+
+Conventions, used everywhere in the course:
+
+- every alert is reviewed by an analyst and costs ``review_cost``;
+- a false alarm (a genuine transaction flagged) also costs ``friction_cost``: a blocked
+  card, a call to the customer, a customer who may leave;
+- a caught fraud is assumed to be **stopped**: it costs only its review;
+- a missed fraud costs its amount (``fraud_loss="amount"``) or a fixed ``fraud_loss``.
+
+The reference is "flag nothing": every fraud is lost and nothing is reviewed. The
+*savings* of a threshold are the cost of flagging nothing minus its cost.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from numbers import Real
+
+import numpy as np
+
+__all__ = ["CostModel", "least_cost_threshold", "capacity_threshold"]
+
+
+def _check_money(value, name, *, allow_none=False, strictly_positive=False):
+    if value is None and allow_none:
+        return None
+    if isinstance(value, bool) or not isinstance(value, Real) or not math.isfinite(value):
+        raise ValueError(f"{name} must be a finite number, got {value!r}.")
+    if value < 0 or (strictly_positive and value == 0):
+        bound = "positive" if strictly_positive else "zero or positive"
+        raise ValueError(f"{name} must be {bound}, got {value!r}.")
+    return float(value)
+
+
+@dataclass(frozen=True)
+class CostModel:
+    """What alerts, false alarms and missed frauds cost, in money.
+
+    Parameters
+    ----------
+    review_cost : float, default=3.0
+        Cost of reviewing one alert (analyst time), paid for every flagged transaction.
+    friction_cost : float, default=5.0
+        Extra cost of a false alarm (customer friction), paid for every genuine
+        transaction flagged.
+    fraud_loss : "amount" or float, default="amount"
+        Loss caused by a missed fraud: its transaction amount (``"amount"``, which needs
+        the amounts) or a fixed cost per missed fraud. A caught fraud is assumed stopped.
+    capacity_per_day : float or None, default=None
+        How many alerts the review team can handle per day. ``None`` means no limit.
+        When set, :func:`least_cost_threshold` only considers thresholds whose alerts
+        per day fit, and results report ``within_capacity``.
+
+    The default values are illustrative, not market figures: set your own.
+
+    Examples
+    --------
+    >>> from course.metrics import CostModel
+    >>> model = CostModel(review_cost=2.0, friction_cost=10.0, fraud_loss=100.0)
+    >>> model.expected_cost(alerts=5, false_positives=3, false_negatives=1)
+    140.0
+    """
+
+    review_cost: float = 3.0
+    friction_cost: float = 5.0
+    fraud_loss: str | float = "amount"
+    capacity_per_day: float | None = None
+
+    def __post_init__(self):
+        object.__setattr__(self, "review_cost", _check_money(self.review_cost, "review_cost"))
+        object.__setattr__(self, "friction_cost", _check_money(self.friction_cost, "friction_cost"))
+        if isinstance(self.fraud_loss, str):
+            if self.fraud_loss != "amount":
+                raise ValueError(
+                    f'fraud_loss must be "amount" (a missed fraud costs its amount) or a number, '
+                    f"got {self.fraud_loss!r}."
+                )
+        else:
+            object.__setattr__(self, "fraud_loss", _check_money(self.fraud_loss, "fraud_loss"))
+        object.__setattr__(
+            self,
+            "capacity_per_day",
+            _check_money(self.capacity_per_day, "capacity_per_day", allow_none=True, strictly_positive=True),
+        )
+
+    @property
+    def uses_amounts(self) -> bool:
+        """True when a missed fraud costs its own amount."""
+        return self.fraud_loss == "amount"
+
+    def expected_cost(self, *, alerts, false_positives, false_negatives, missed_fraud_amount=None):
+        """Total cost of one or many operating points (numbers or arrays).
+
+        ``review_cost * alerts + friction_cost * false_positives + missed-fraud loss``,
+        where the missed-fraud loss is ``missed_fraud_amount`` (the summed amounts of the
+        missed frauds) when ``fraud_loss="amount"``, else ``fraud_loss * false_negatives``.
+
+        Examples
+        --------
+        >>> from course.metrics import CostModel
+        >>> CostModel(review_cost=1.0, friction_cost=4.0).expected_cost(
+        ...     alerts=10, false_positives=6, false_negatives=2, missed_fraud_amount=250.0)
+        284.0
+        """
+        if self.uses_amounts:
+            if missed_fraud_amount is None:
+                raise ValueError(
+                    'CostModel(fraud_loss="amount") needs the transaction amounts: pass amounts=... '
+                    "(or use a fixed fraud_loss, e.g. CostModel(fraud_loss=150.0))."
+                )
+            missed = missed_fraud_amount
+        else:
+            missed = self.fraud_loss * false_negatives
+        # plain operators: numbers stay Python numbers (fast), arrays stay arrays
+        return self.review_cost * alerts + self.friction_cost * false_positives + missed
+
+
+def _candidate_costs(sweep, cost_model):
+    """Costs at every operating point of ``sweep``, lowest threshold first, flag-nothing last."""
+    points = sweep._operating_points()
+    costs = sweep._cost(points, cost_model)
+    return points, costs
+
+
+def least_cost_threshold(sweep, cost_model):
+    """The threshold of least expected cost on the data of ``sweep``.
+
+    Every distinct score is a candidate threshold (flag ``score >= threshold``), plus
+    ``inf`` (flag nothing). When ``cost_model.capacity_per_day`` is set, only thresholds
+    whose alerts per day fit the capacity are candidates (flagging nothing always fits).
+
+    Ties: when several thresholds share the least cost, the **highest** one is returned
+    (the same cost with the fewest alerts).
+
+    Parameters
+    ----------
+    sweep : ThresholdSweep
+        Labels, scores and (for ``fraud_loss="amount"``) amounts.
+    cost_model : CostModel
+
+    Returns
+    -------
+    threshold : float
+        ``inf`` means that flagging nothing is cheapest.
+
+    Examples
+    --------
+    >>> from course.metrics import ThresholdSweep, CostModel, least_cost_threshold
+    >>> sweep = ThresholdSweep([0, 0, 1, 1], [0.1, 0.4, 0.35, 0.8], amounts=[10, 20, 500, 80])
+    >>> least_cost_threshold(sweep, CostModel(review_cost=1.0, friction_cost=5.0))
+    0.35
+    """
+    points, costs = _candidate_costs(sweep, cost_model)
+    if cost_model.capacity_per_day is not None:
+        fits = sweep._within_capacity(points["alerts"], cost_model.capacity_per_day)
+        costs = np.where(fits, costs, np.inf)
+    best = costs.min()
+    # the last index of the minimum is the highest threshold (thresholds are ascending)
+    index = int(np.flatnonzero(costs == best)[-1])
+    return float(points["threshold"][index])
+
+
+def capacity_threshold(sweep, capacity_per_day):
+    """The lowest threshold whose alerts per day fit the review capacity.
+
+    Alerts only fall as the threshold rises, so this is the threshold that catches the most
+    fraud within the capacity. Alerts per day are ``alerts / sweep.n_days`` (see
+    :class:`ThresholdSweep`), so the sweep needs timestamps.
+
+    Parameters
+    ----------
+    sweep : ThresholdSweep
+        Built with ``timestamps``.
+    capacity_per_day : float
+        Alerts the team can review per day (> 0).
+
+    Returns
+    -------
+    threshold : float
+        A distinct score of the data, or ``inf`` when even the highest score gives more
+        alerts per day than the capacity (only flagging nothing fits).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from course.metrics import ThresholdSweep, capacity_threshold
+    >>> days = np.array(["2024-01-01", "2024-01-01", "2024-01-02", "2024-01-02"], dtype="datetime64[s]")
+    >>> sweep = ThresholdSweep([0, 1, 0, 1], [0.2, 0.9, 0.6, 0.7], timestamps=days)
+    >>> capacity_threshold(sweep, 1.0)  # 2 days: at most 2 alerts
+    0.7
+    """
+    capacity_per_day = _check_money(capacity_per_day, "capacity_per_day", strictly_positive=True)
+    points = sweep._operating_points()
+    fits = sweep._within_capacity(points["alerts"], capacity_per_day)
+    # alerts fall as the threshold rises: the first point that fits is the lowest threshold
+    return float(points["threshold"][int(np.argmax(fits))])

@@ -1,0 +1,245 @@
+"""Plots of the threshold engine, in scikit-learn's ``...Display`` style.
+
+- :class:`CostCurveDisplay`: expected cost against the threshold, least-cost marker.
+- :func:`precision_recall_display`, :func:`roc_display`: scikit-learn's own
+  ``PrecisionRecallDisplay`` / ``RocCurveDisplay``, fed from a :class:`ThresholdSweep`
+  with at most ``max_points`` points, so that a million transactions draw fast.
+
+Every function takes ``ax=None``: ``None`` opens a new pyplot figure, as scikit-learn does;
+widgets pass the axes of their own Agg figure.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from sklearn.metrics import PrecisionRecallDisplay, RocCurveDisplay
+
+from course.metrics import CostModel, ThresholdSweep, capacity_threshold, least_cost_threshold
+from course.metrics.threshold_sweep import evenly_spaced_index
+
+__all__ = ["CostCurveDisplay", "cost_curve_data", "precision_recall_display", "roc_display"]
+
+DEFAULT_MAX_POINTS = 2000
+
+
+def _new_axes(ax):
+    if ax is None:
+        import matplotlib.pyplot as plt
+
+        _, ax = plt.subplots()
+    return ax
+
+
+def _check_sweep(sweep):
+    if not isinstance(sweep, ThresholdSweep):
+        raise TypeError(f"sweep must be a course.metrics.ThresholdSweep, got {type(sweep).__name__}.")
+    return sweep
+
+
+def _check_cost_model(cost_model):
+    if not isinstance(cost_model, CostModel):
+        raise TypeError(f"cost_model must be a course.metrics.CostModel, got {type(cost_model).__name__}.")
+    return cost_model
+
+
+def cost_curve_data(sweep, cost_model, *, max_points=DEFAULT_MAX_POINTS):
+    """The numbers behind :class:`CostCurveDisplay`, as a dict.
+
+    Keys: ``thresholds`` and ``costs`` (at most ``max_points`` distinct scores, plus the
+    least-cost threshold so that its marker sits on the line), ``best_threshold`` and
+    ``best_cost`` (from :func:`least_cost_threshold`, on every threshold, ``inf`` = flag
+    nothing), ``cost_flag_nothing``, and ``capacity_threshold`` (``None`` without a
+    capacity).
+
+    Examples
+    --------
+    >>> from course.metrics import ThresholdSweep, CostModel
+    >>> from course.plots import cost_curve_data
+    >>> sweep = ThresholdSweep([0, 0, 1, 1], [0.1, 0.4, 0.35, 0.8], amounts=[10, 20, 500, 80])
+    >>> data = cost_curve_data(sweep, CostModel(review_cost=1.0, friction_cost=5.0))
+    >>> data["best_threshold"], data["best_cost"], data["cost_flag_nothing"]
+    (0.35, 8.0, 580.0)
+    """
+    _check_sweep(sweep)
+    _check_cost_model(cost_model)
+    best = least_cost_threshold(sweep, cost_model)
+    drawn = sweep.thresholds[evenly_spaced_index(sweep.thresholds.size, max_points)]
+    if np.isfinite(best):
+        drawn = np.union1d(drawn, [best])
+    costs = sweep.at(drawn, cost_model=cost_model)["expected_cost"].to_numpy()
+    capacity = None
+    if cost_model.capacity_per_day is not None:
+        capacity = capacity_threshold(sweep, cost_model.capacity_per_day)
+    return {
+        "thresholds": drawn,
+        "costs": costs,
+        "best_threshold": best,
+        "best_cost": sweep.at(best, cost_model=cost_model, zero_division=0.0).expected_cost,
+        "cost_flag_nothing": sweep.cost_flag_nothing(cost_model),
+        "capacity_threshold": capacity,
+    }
+
+
+class CostCurveDisplay:
+    """Expected cost against the threshold, with the least-cost threshold marked.
+
+    Create it with :meth:`from_predictions` or :meth:`from_sweep`. A dashed line shows
+    the cost of flagging nothing; with a review capacity, a dotted vertical line shows
+    the lowest threshold that fits it (thresholds to its left give too many alerts).
+
+    Parameters
+    ----------
+    thresholds, costs : ndarray
+        The curve (see :func:`cost_curve_data`).
+    best_threshold, best_cost : float
+        Least-cost threshold (``inf`` = flag nothing) and its cost.
+    cost_flag_nothing : float
+    capacity_threshold : float or None, default=None
+
+    Attributes
+    ----------
+    line_, best_marker_, flag_nothing_line_, capacity_line_ : matplotlib artists
+        ``capacity_line_`` is ``None`` without a capacity; ``best_marker_`` is empty when
+        flagging nothing is cheapest.
+    ax_, figure_ : the matplotlib Axes and Figure.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from course.metrics import CostModel
+    >>> from course.plots import CostCurveDisplay
+    >>> rng = np.random.default_rng(0)
+    >>> y = (rng.random(2_000) < 0.05).astype(int)
+    >>> score = rng.random(2_000) + y
+    >>> amount = rng.gamma(2.0, 50.0, 2_000)
+    >>> display = CostCurveDisplay.from_predictions(
+    ...     y, score, amounts=amount, cost_model=CostModel(review_cost=2.0, friction_cost=8.0))
+    >>> bool(display.best_cost < display.cost_flag_nothing)
+    True
+    """
+
+    def __init__(self, *, thresholds, costs, best_threshold, best_cost, cost_flag_nothing,
+                 capacity_threshold=None):
+        self.thresholds = np.asarray(thresholds, dtype=np.float64)
+        self.costs = np.asarray(costs, dtype=np.float64)
+        self.best_threshold = float(best_threshold)
+        self.best_cost = float(best_cost)
+        self.cost_flag_nothing = float(cost_flag_nothing)
+        self.capacity_threshold = capacity_threshold
+
+    @classmethod
+    def from_sweep(cls, sweep, cost_model, *, max_points=DEFAULT_MAX_POINTS, ax=None, name=None, **kwargs):
+        """Plot the cost curve of a :class:`ThresholdSweep` (kwargs go to ``ax.plot``)."""
+        display = cls(**cost_curve_data(sweep, cost_model, max_points=max_points))
+        return display.plot(ax=ax, name=name, **kwargs)
+
+    @classmethod
+    def from_predictions(cls, y_true, y_score, *, cost_model, amounts=None, timestamps=None,
+                         max_points=DEFAULT_MAX_POINTS, ax=None, name=None, **kwargs):
+        """Plot the cost curve from labels, scores and (for amount-based losses) amounts.
+
+        Parameters
+        ----------
+        y_true, y_score, amounts, timestamps : array-like
+            As in :class:`course.metrics.ThresholdSweep`. ``timestamps`` are needed only
+            when ``cost_model.capacity_per_day`` is set.
+        cost_model : CostModel
+        max_points : int, default=2000
+            Points drawn (the least cost is always computed on every threshold).
+        ax : matplotlib Axes, default=None
+        name : str, default=None
+            Legend label of the curve.
+        """
+        sweep = ThresholdSweep(y_true, y_score, amounts=amounts, timestamps=timestamps)
+        return cls.from_sweep(sweep, cost_model, max_points=max_points, ax=ax, name=name, **kwargs)
+
+    def plot(self, ax=None, *, name=None, **kwargs):
+        """Draw on ``ax`` (a new figure when ``None``) and return ``self``."""
+        ax = _new_axes(ax)
+        kwargs.setdefault("label", name or "expected cost")
+        (self.line_,) = ax.plot(self.thresholds, self.costs, **kwargs)
+        self.flag_nothing_line_ = ax.axhline(
+            self.cost_flag_nothing, linestyle="--", color="0.5", linewidth=1, label="flag nothing"
+        )
+        (self.best_marker_,) = ax.plot([], [], "o", color="C3", label="least cost")
+        self.capacity_line_ = None
+        if self.capacity_threshold is not None:
+            self.capacity_line_ = ax.axvline(
+                np.nan, linestyle=":", color="C2", linewidth=1.2, label="capacity limit"
+            )
+        ax.set_xlabel("Threshold (flag score >= threshold)")
+        ax.set_ylabel("Expected cost")
+        self.ax_, self.figure_ = ax, ax.figure
+        self._update_artists()
+        ax.legend(loc="best", fontsize="small")
+        return self
+
+    def update(self, sweep, cost_model, *, max_points=DEFAULT_MAX_POINTS):
+        """Recompute for a new cost model and move the existing artists (no new plot).
+
+        Widgets use this so that a figure is built once. A capacity line appears only if
+        the display was first plotted with a capacity.
+        """
+        data = cost_curve_data(sweep, cost_model, max_points=max_points)
+        self.__init__(**data)
+        self._update_artists()
+        self.ax_.relim()
+        self.ax_.autoscale_view()
+        return self
+
+    def _update_artists(self):
+        self.line_.set_data(self.thresholds, self.costs)
+        self.flag_nothing_line_.set_ydata([self.cost_flag_nothing] * 2)
+        if np.isfinite(self.best_threshold):
+            self.best_marker_.set_data([self.best_threshold], [self.best_cost])
+        else:
+            self.best_marker_.set_data([], [])
+        if self.capacity_line_ is not None:
+            x = self.capacity_threshold if self.capacity_threshold is not None else np.nan
+            x = x if np.isfinite(x) else np.nan
+            self.capacity_line_.set_xdata([x, x])
+
+
+def precision_recall_display(sweep, *, ax=None, max_points=DEFAULT_MAX_POINTS, name=None,
+                             plot_chance_level=True, **kwargs):
+    """scikit-learn's ``PrecisionRecallDisplay`` for a sweep, drawn from at most ``max_points``.
+
+    The legend's average precision is computed on every threshold; the chance level is
+    the prevalence. Extra kwargs go to ``PrecisionRecallDisplay.plot``.
+
+    Examples
+    --------
+    >>> from course.metrics import ThresholdSweep
+    >>> from course.plots import precision_recall_display
+    >>> display = precision_recall_display(ThresholdSweep([0, 1, 0, 1], [0.1, 0.8, 0.3, 0.4]))
+    >>> display.average_precision
+    1.0
+    """
+    _check_sweep(sweep)
+    precision, recall, _ = sweep.precision_recall_curve()
+    keep = evenly_spaced_index(precision.size, max_points)
+    display = PrecisionRecallDisplay(
+        precision=precision[keep], recall=recall[keep], average_precision=sweep.average_precision(),
+        prevalence_pos_label=sweep.prevalence, pos_label=1,
+    )
+    return display.plot(ax=_new_axes(ax), name=name, plot_chance_level=plot_chance_level, **kwargs)
+
+
+def roc_display(sweep, *, ax=None, max_points=DEFAULT_MAX_POINTS, name=None, plot_chance_level=True, **kwargs):
+    """scikit-learn's ``RocCurveDisplay`` for a sweep, drawn from at most ``max_points``.
+
+    The legend's ROC-AUC is computed on every threshold. Extra kwargs go to
+    ``RocCurveDisplay.plot``.
+
+    Examples
+    --------
+    >>> from course.metrics import ThresholdSweep
+    >>> from course.plots import roc_display
+    >>> roc_display(ThresholdSweep([0, 1, 0, 1], [0.1, 0.8, 0.3, 0.4])).roc_auc
+    1.0
+    """
+    _check_sweep(sweep)
+    fpr, tpr, _ = sweep.roc_curve()
+    keep = evenly_spaced_index(fpr.size, max_points)
+    display = RocCurveDisplay(fpr=fpr[keep], tpr=tpr[keep], roc_auc=sweep.roc_auc(), pos_label=1)
+    return display.plot(ax=_new_axes(ax), name=name, plot_chance_level=plot_chance_level, **kwargs)
