@@ -13,7 +13,7 @@ export PATH := $(BIN):$(PATH)
 # Python must not write bytecode into the tree of a clean clone by surprise.
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: setup lab test test-fast data bench normalize clean help
+.PHONY: setup lab test test-fast data bench normalize snapshot clean help
 
 help:
 	@sed -n '1,4p' Makefile
@@ -30,7 +30,9 @@ lab: setup
 	@$(PY) -m course.lab --port $(LAB_PORT)
 
 test: setup
-	$(PY) -m pytest
+	@$(PY) -m pytest; status=$$?; if [ $$status -eq 5 ]; then \
+	  echo "make test: FAILED, pytest collected no tests (exit status 5): a run that tests nothing is a failure." >&2; fi; \
+	exit $$status
 
 # The quick loop while writing code: no notebooks, no grading pipeline, no browser.
 test-fast: setup
@@ -43,7 +45,12 @@ bench: setup
 	@for b in benchmarks/bench_*.py; do echo "== $$b"; $(PY) $$b || exit 1; done
 
 normalize: setup
-	$(PY) -m course.notebooks normalize modules autograded/source
+	$(PY) -m course.notebooks normalize $(wildcard modules autograded/source)
+
+# Record the expected outputs of the # NBVAL_CHECK_OUTPUT cells: make snapshot [NB=modules/NN_name.ipynb]
+NB ?= modules
+snapshot: setup
+	$(PY) -m pytest --record-expected-outputs -p no:cacheprovider -q $(NB)
 
 clean:
 	rm -rf build .pytest_cache
