@@ -1,0 +1,189 @@
+"""The canonical dataset shipped in ``datasets/``: write it byte-for-byte, load it checked.
+
+The file is a gzip-compressed CSV written with ``mtime=0``, so regenerating it with the same
+code gives the same bytes (and the same SHA-256) on the same platform.
+"""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+import io
+import zlib
+from pathlib import Path
+
+import pandas as pd
+
+from course.data.labels import CASE_STATUSES
+from course.data.scenarios import SCENARIOS
+from course.data.simulate import COLUMNS, simulate_transactions
+
+__all__ = [
+    "load_transactions",
+    "write_dataset",
+    "DatasetError",
+    "CANONICAL_SEED",
+    "DATASET_FILENAME",
+    "DATASETS_DIR",
+]
+
+CANONICAL_SEED = 7
+DATASET_FILENAME = "transactions.csv.gz"
+CHECKSUM_FILENAME = "SHA256SUMS"
+DATASETS_DIR = Path(__file__).resolve().parents[2] / "datasets"
+_DATE_FORMAT = "%Y-%m-%d %H:%M:%S"
+_CATEGORIES = {"fraud_scenario": list(SCENARIOS), "case_status": list(CASE_STATUSES)}
+_CACHE = {}
+
+
+class DatasetError(ValueError):
+    """The dataset file is corrupted, truncated, not the expected one or of the wrong schema."""
+
+
+def _regenerate_hint(directory):
+    if Path(directory).resolve() == DATASETS_DIR:
+        return "make data   (or: python -m course.data write datasets/)"
+    return f"python -m course.data write {directory}"
+
+
+def sha256_of(data):
+    """Hex SHA-256 of bytes."""
+    return hashlib.sha256(data).hexdigest()
+
+
+def canonical_transactions():
+    """The canonical dataset as a DataFrame, freshly simulated (default sizes and preset)."""
+    return simulate_transactions(seed=CANONICAL_SEED)
+
+
+def to_csv_gz_bytes(df):
+    """Deterministic gzip-compressed CSV bytes of a transactions frame."""
+    # Floats are written as their shortest repr (71.77), which reads back to the same double.
+    text = df.to_csv(index=False, date_format=_DATE_FORMAT, lineterminator="\n")
+    return gzip.compress(text.encode("utf-8"), compresslevel=6, mtime=0)
+
+
+def write_dataset(directory=DATASETS_DIR):
+    """Simulate the canonical dataset and write it plus its ``SHA256SUMS`` into ``directory``.
+
+    Returns the path of the data file. Running it twice gives identical bytes.
+
+    Examples
+    --------
+    >>> from course.data.dataset import write_dataset
+    >>> path = write_dataset("/tmp/hsml-data")  # doctest: +SKIP
+    """
+    directory = Path(directory)
+    directory.mkdir(parents=True, exist_ok=True)
+    data = to_csv_gz_bytes(canonical_transactions())
+    path = directory / DATASET_FILENAME
+    path.write_bytes(data)
+    (directory / CHECKSUM_FILENAME).write_text(f"{sha256_of(data)}  {DATASET_FILENAME}\n")
+    return path
+
+
+def load_transactions(path=None, *, verify=True):
+    """Load the canonical transactions dataset, checked against its checksum and schema.
+
+    Parameters
+    ----------
+    path : str or Path, optional
+        A ``transactions.csv.gz`` written by ``python -m course.data write DIR``. Defaults
+        to the shipped ``datasets/transactions.csv.gz`` of the repository (whatever the
+        current directory).
+    verify : bool, default=True
+        Check the file's SHA-256 against the ``SHA256SUMS`` file next to it.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The transactions, with the columns and dtypes of :func:`simulate_transactions`
+        (see ``datasets/DATASHEET.md``). Each call returns a fresh copy: changing it does not
+        change what the next call returns.
+
+    Raises
+    ------
+    FileNotFoundError
+        The file is missing; the message gives the command that regenerates it.
+    DatasetError
+        The file does not match its checksum (corrupted, truncated, replaced), cannot be
+        parsed, or has other columns or dtypes than expected.
+
+    Examples
+    --------
+    >>> from course.data import load_transactions
+    >>> df = load_transactions()
+    >>> df.columns[:3].tolist()
+    ['transaction_id', 'timestamp', 'day']
+    """
+    path = DATASETS_DIR / DATASET_FILENAME if path is None else Path(path)
+    hint = _regenerate_hint(path.parent)
+    if not path.is_file():
+        raise FileNotFoundError(f"The dataset file {path} is missing. Regenerate it with: {hint}")
+    data = path.read_bytes()
+    digest = sha256_of(data)
+    if verify:
+        _verify_checksum(path, digest, len(data), hint)
+    key = (str(path.resolve()), digest)
+    if key not in _CACHE:
+        _CACHE.clear()  # one dataset in memory at a time
+        _CACHE[key] = _parse(data, path, hint)
+    return _CACHE[key].copy()
+
+
+def _verify_checksum(path, digest, size, hint):
+    sums = path.parent / CHECKSUM_FILENAME
+    if not sums.is_file():
+        raise DatasetError(
+            f"No {CHECKSUM_FILENAME} next to {path}: its integrity cannot be checked. "
+            f"Regenerate both with: {hint}   (or pass verify=False to skip the check)."
+        )
+    expected = None
+    for line in sums.read_text().splitlines():
+        parts = line.split()
+        if len(parts) == 2 and parts[1].lstrip("*") == path.name:
+            expected = parts[0].lower()
+    if expected is None:
+        raise DatasetError(
+            f"{sums} has no checksum for {path.name}. Regenerate both with: {hint}   "
+            "(or pass verify=False to skip the check)."
+        )
+    if digest != expected:
+        raise DatasetError(
+            f"{path} ({size} bytes) does not match its SHA-256 in {sums}: expected {expected}, "
+            f"got {digest}. The file is corrupted, truncated or was changed. Regenerate it with: {hint}"
+        )
+
+
+def _parse(data, path, hint):
+    dtypes = {name: dtype for name, dtype in COLUMNS.items() if not dtype.startswith(("datetime", "category"))}
+    dtypes.update({name: pd.CategoricalDtype(categories) for name, categories in _CATEGORIES.items()})
+    dates = [name for name, dtype in COLUMNS.items() if dtype.startswith("datetime")]
+    try:
+        df = pd.read_csv(io.BytesIO(gzip.decompress(data)), dtype=dtypes, keep_default_na=False, na_values=[""])
+        for name in dates:
+            df[name] = pd.to_datetime(df[name], format=_DATE_FORMAT).astype(COLUMNS[name])
+    except (EOFError, OSError, zlib.error, ValueError, KeyError, TypeError, pd.errors.ParserError) as exc:
+        raise DatasetError(f"{path} cannot be parsed ({type(exc).__name__}: {exc}). Regenerate it with: {hint}") from None
+    check_schema(df, path, hint)
+    return df
+
+
+def check_schema(df, path="the data", hint="make data"):
+    """Raise ``DatasetError`` unless ``df`` has exactly the expected columns, dtypes and categories."""
+    if list(df.columns) != list(COLUMNS):
+        raise DatasetError(
+            f"{path} has the columns {list(df.columns)}, expected {list(COLUMNS)}. Regenerate it with: {hint}"
+        )
+    for name, dtype in COLUMNS.items():
+        column = df[name]
+        if str(column.dtype) != dtype:
+            raise DatasetError(f"{path}: column {name!r} has dtype {column.dtype}, expected {dtype}. Regenerate it with: {hint}")
+        allowed_missing = name == "label_available_at"
+        if not allowed_missing and column.isna().any():
+            raise DatasetError(
+                f"{path}: column {name!r} has {int(column.isna().sum())} missing or unknown value(s). "
+                f"Regenerate it with: {hint}"
+            )
+        if name in _CATEGORIES and list(column.cat.categories) != _CATEGORIES[name]:
+            raise DatasetError(f"{path}: column {name!r} has unexpected categories. Regenerate it with: {hint}")
