@@ -99,8 +99,8 @@ class CostCurveDisplay:
     Attributes
     ----------
     line_, best_marker_, flag_nothing_line_, capacity_line_ : matplotlib artists
-        ``capacity_line_`` is ``None`` without a capacity; ``best_marker_`` is empty when
-        flagging nothing is cheapest.
+        ``capacity_line_`` is at x=NaN (invisible) without a capacity; ``best_marker_`` is
+        empty when flagging nothing is cheapest.
     ax_, figure_ : the matplotlib Axes and Figure.
 
     Examples
@@ -120,6 +120,9 @@ class CostCurveDisplay:
 
     def __init__(self, *, thresholds, costs, best_threshold, best_cost, cost_flag_nothing,
                  capacity_threshold=None):
+        self._set_fields(thresholds, costs, best_threshold, best_cost, cost_flag_nothing, capacity_threshold)
+
+    def _set_fields(self, thresholds, costs, best_threshold, best_cost, cost_flag_nothing, capacity_threshold):
         self.thresholds = np.asarray(thresholds, dtype=np.float64)
         self.costs = np.asarray(costs, dtype=np.float64)
         self.best_threshold = float(best_threshold)
@@ -128,14 +131,15 @@ class CostCurveDisplay:
         self.capacity_threshold = capacity_threshold
 
     @classmethod
-    def from_sweep(cls, sweep, cost_model, *, max_points=DEFAULT_MAX_POINTS, ax=None, name=None, **kwargs):
+    def from_sweep(cls, sweep, cost_model, *, max_points=DEFAULT_MAX_POINTS, ax=None, name=None,
+                   relative=False, **kwargs):
         """Plot the cost curve of a :class:`ThresholdSweep` (kwargs go to ``ax.plot``)."""
         display = cls(**cost_curve_data(sweep, cost_model, max_points=max_points))
-        return display.plot(ax=ax, name=name, **kwargs)
+        return display.plot(ax=ax, name=name, relative=relative, **kwargs)
 
     @classmethod
     def from_predictions(cls, y_true, y_score, *, cost_model, amounts=None, timestamps=None,
-                         max_points=DEFAULT_MAX_POINTS, ax=None, name=None, **kwargs):
+                         max_points=DEFAULT_MAX_POINTS, ax=None, name=None, relative=False, **kwargs):
         """Plot the cost curve from labels, scores and (for amount-based losses) amounts.
 
         Parameters
@@ -149,55 +153,75 @@ class CostCurveDisplay:
         ax : matplotlib Axes, default=None
         name : str, default=None
             Legend label of the curve.
+        relative : bool, default=False
+            Draw cost / cost of flagging nothing (see :meth:`plot`).
         """
         sweep = ThresholdSweep(y_true, y_score, amounts=amounts, timestamps=timestamps)
-        return cls.from_sweep(sweep, cost_model, max_points=max_points, ax=ax, name=name, **kwargs)
+        return cls.from_sweep(sweep, cost_model, max_points=max_points, ax=ax, name=name, relative=relative,
+                              **kwargs)
 
-    def plot(self, ax=None, *, name=None, **kwargs):
-        """Draw on ``ax`` (a new figure when ``None``) and return ``self``."""
+    def plot(self, ax=None, *, name=None, relative=False, **kwargs):
+        """Draw on ``ax`` (a new figure when ``None``) and return ``self``.
+
+        ``relative=True`` draws cost / cost of flagging nothing (1.0 = flag nothing, below
+        1 the model saves money) on a fixed y-axis from 0 to 1.5: the axes then never
+        change, which lets widgets move the curve without redrawing the figure.
+        """
         ax = _new_axes(ax)
+        self.relative_ = bool(relative)
         kwargs.setdefault("label", name or "expected cost")
         (self.line_,) = ax.plot(self.thresholds, self.costs, **kwargs)
         self.flag_nothing_line_ = ax.axhline(
             self.cost_flag_nothing, linestyle="--", color="0.5", linewidth=1, label="flag nothing"
         )
         (self.best_marker_,) = ax.plot([], [], "o", color="C3", label="least cost")
-        self.capacity_line_ = None
-        if self.capacity_threshold is not None:
-            self.capacity_line_ = ax.axvline(
-                np.nan, linestyle=":", color="C2", linewidth=1.2, label="capacity limit"
-            )
+        has_capacity = self.capacity_threshold is not None
+        self.capacity_line_ = ax.axvline(
+            np.nan, linestyle=":", color="C2", linewidth=1.2,
+            label="capacity limit" if has_capacity else "_capacity limit",
+        )
         ax.set_xlabel("Threshold (flag score >= threshold)")
-        ax.set_ylabel("Expected cost")
+        ax.set_ylabel("Cost / cost of flagging nothing" if self.relative_ else "Expected cost")
         self.ax_, self.figure_ = ax, ax.figure
         self._update_artists()
         ax.legend(loc="best", fontsize="small")
         return self
 
-    def update(self, sweep, cost_model, *, max_points=DEFAULT_MAX_POINTS):
-        """Recompute for a new cost model and move the existing artists (no new plot).
+    def set_data(self, data):
+        """Show new numbers (a :func:`cost_curve_data` dict) by moving the existing artists.
 
-        Widgets use this so that a figure is built once. A capacity line appears only if
-        the display was first plotted with a capacity.
+        Widgets use this so that a figure is built once. Returns ``self``.
         """
-        data = cost_curve_data(sweep, cost_model, max_points=max_points)
-        self.__init__(**data)
+        self._set_fields(**data)
         self._update_artists()
-        self.ax_.relim()
-        self.ax_.autoscale_view()
         return self
 
+    def update(self, sweep, cost_model, *, max_points=DEFAULT_MAX_POINTS):
+        """Recompute for a new cost model and move the existing artists (see :meth:`set_data`)."""
+        return self.set_data(cost_curve_data(sweep, cost_model, max_points=max_points))
+
     def _update_artists(self):
-        self.line_.set_data(self.thresholds, self.costs)
-        self.flag_nothing_line_.set_ydata([self.cost_flag_nothing] * 2)
+        """Move the artists to the current numbers; y from 0 to 1.5x the cost of flagging nothing.
+
+        Flagging many transactions can cost far more than flagging nothing: the y-axis is
+        cut there so that the region of interest stays readable.
+        """
+        scale = 1.0
+        if self.relative_:
+            scale = 1.0 / self.cost_flag_nothing if self.cost_flag_nothing > 0 else np.nan
+        self.line_.set_data(self.thresholds, self.costs * scale)
+        self.flag_nothing_line_.set_ydata([self.cost_flag_nothing * scale] * 2)
         if np.isfinite(self.best_threshold):
-            self.best_marker_.set_data([self.best_threshold], [self.best_cost])
+            self.best_marker_.set_data([self.best_threshold], [self.best_cost * scale])
         else:
             self.best_marker_.set_data([], [])
-        if self.capacity_line_ is not None:
-            x = self.capacity_threshold if self.capacity_threshold is not None else np.nan
-            x = x if np.isfinite(x) else np.nan
-            self.capacity_line_.set_xdata([x, x])
+        x = self.capacity_threshold
+        x = x if x is not None and np.isfinite(x) else np.nan
+        self.capacity_line_.set_xdata([x, x])
+        self.ax_.relim()
+        self.ax_.autoscale_view(scalex=True, scaley=False)
+        top = 1.5 if self.relative_ else 1.5 * max(self.cost_flag_nothing, self.best_cost)
+        self.ax_.set_ylim(0, top if top > 0 else 1.0)
 
 
 def precision_recall_display(sweep, *, ax=None, max_points=DEFAULT_MAX_POINTS, name=None,
@@ -216,10 +240,9 @@ def precision_recall_display(sweep, *, ax=None, max_points=DEFAULT_MAX_POINTS, n
     1.0
     """
     _check_sweep(sweep)
-    precision, recall, _ = sweep.precision_recall_curve()
-    keep = evenly_spaced_index(precision.size, max_points)
+    precision, recall, _ = sweep.precision_recall_curve(max_points=max_points)
     display = PrecisionRecallDisplay(
-        precision=precision[keep], recall=recall[keep], average_precision=sweep.average_precision(),
+        precision=precision, recall=recall, average_precision=sweep.average_precision(),
         prevalence_pos_label=sweep.prevalence, pos_label=1,
     )
     return display.plot(ax=_new_axes(ax), name=name, plot_chance_level=plot_chance_level, **kwargs)
@@ -239,7 +262,6 @@ def roc_display(sweep, *, ax=None, max_points=DEFAULT_MAX_POINTS, name=None, plo
     1.0
     """
     _check_sweep(sweep)
-    fpr, tpr, _ = sweep.roc_curve()
-    keep = evenly_spaced_index(fpr.size, max_points)
-    display = RocCurveDisplay(fpr=fpr[keep], tpr=tpr[keep], roc_auc=sweep.roc_auc(), pos_label=1)
+    fpr, tpr, _ = sweep.roc_curve(max_points=max_points)
+    display = RocCurveDisplay(fpr=fpr, tpr=tpr, roc_auc=sweep.roc_auc(), pos_label=1)
     return display.plot(ax=_new_axes(ax), name=name, plot_chance_level=plot_chance_level, **kwargs)

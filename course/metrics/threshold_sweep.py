@@ -105,6 +105,11 @@ def _check_thresholds(threshold):
     return array
 
 
+def _count_dtype(n):
+    """int32 counts when they cannot overflow (cumsum is several times faster), else int64."""
+    return np.int32 if 2 * n < np.iinfo(np.int32).max else np.int64
+
+
 def evenly_spaced_index(length, max_points):
     """At most ``max_points`` indices into ``range(length)``, evenly spaced, both ends kept.
 
@@ -203,7 +208,7 @@ class ThresholdSweep:
         # index j (0..m) = "flag every distinct score >= thresholds[j]"; j = m flags nothing
         bounds = np.append(starts, n)
         self._n_below = bounds
-        self._pos_below = np.r_[0, np.cumsum(labels, dtype=np.int64)][bounds]
+        self._pos_below = np.r_[0, np.cumsum(labels, dtype=_count_dtype(n))][bounds]
         self.n_positives = int(self._pos_below[-1])
         self.n_negatives = int(n - self.n_positives)
         self._n = int(n)
@@ -239,9 +244,15 @@ class ThresholdSweep:
         keep = mask[self._order]
         child = object.__new__(type(self))
         # the kept transactions keep their relative order: child index = rank among the kept
-        child._order = (np.cumsum(mask) - 1)[self._order[keep]]
+        child._order = (np.cumsum(mask, dtype=_count_dtype(self._n)) - 1)[self._order[keep]]
         child._sorted_scores = self._sorted_scores[keep]
-        child._sorted_labels = check_binary_labels(self._sorted_labels[keep], name="y_true (subset)")
+        child._sorted_labels = self._sorted_labels[keep]
+        frauds = int(child._sorted_labels.sum())
+        if frauds == 0 or frauds == child._sorted_labels.size:
+            raise ValueError(
+                f"The subset holds {frauds} fraud(s) among {child._sorted_labels.size} transactions: "
+                "it needs both frauds and genuine transactions."
+            )
         child._sorted_amounts = None if self._sorted_amounts is None else self._sorted_amounts[keep]
         child._days = None if self._days is None else self._days[mask]
         child._build()
@@ -435,10 +446,12 @@ class ThresholdSweep:
     def _curve_thresholds(self, max_points):
         return self.thresholds[evenly_spaced_index(self.thresholds.size, max_points)]
 
-    def precision_recall_curve(self):
+    def precision_recall_curve(self, *, max_points=None):
         """``(precision, recall, thresholds)``, exactly as ``sklearn.metrics.precision_recall_curve``.
 
         Thresholds ascending; the last precision/recall pair is (1, 0) and has no threshold.
+        ``max_points`` keeps at most that many thresholds, evenly spaced in rank (for
+        drawing; see :func:`evenly_spaced_index`), computed without building the full curve.
 
         Examples
         --------
@@ -447,15 +460,17 @@ class ThresholdSweep:
         >>> p.tolist(), r.tolist(), t.tolist()
         ([0.6666666666666666, 1.0, 1.0, 1.0], [1.0, 1.0, 0.5, 0.0], [0.1, 0.4, 0.8])
         """
-        counts = self._counts(np.arange(self.thresholds.size))
+        index = evenly_spaced_index(self.thresholds.size, max_points)
+        counts = self._counts(index)
         precision = counts["tp"] / counts["alerts"]
         recall = counts["tp"] / self.n_positives
-        return np.append(precision, 1.0), np.append(recall, 0.0), self.thresholds.copy()
+        return np.append(precision, 1.0), np.append(recall, 0.0), self.thresholds[index]
 
-    def roc_curve(self):
+    def roc_curve(self, *, max_points=None):
         """``(fpr, tpr, thresholds)``, as ``sklearn.metrics.roc_curve(..., drop_intermediate=False)``.
 
         Thresholds descending, starting at ``inf`` (flag nothing: the point (0, 0)).
+        ``max_points`` keeps at most that many points, as in :meth:`precision_recall_curve`.
 
         Examples
         --------
@@ -464,14 +479,26 @@ class ThresholdSweep:
         >>> fpr.tolist(), tpr.tolist(), t.tolist()
         ([0.0, 0.0, 0.0, 1.0], [0.0, 0.5, 1.0, 1.0], [inf, 0.8, 0.4, 0.1])
         """
-        counts = self._counts(np.arange(self.thresholds.size, -1, -1))
-        thresholds = np.r_[np.inf, self.thresholds[::-1]]
+        m = self.thresholds.size
+        index = m - evenly_spaced_index(m + 1, max_points)  # m (flag nothing) first
+        counts = self._counts(index)
+        thresholds = np.append(self.thresholds, np.inf)[index]
         return counts["fp"] / self.n_negatives, counts["tp"] / self.n_positives, thresholds
+
+    def _at_each_score(self):
+        """Frauds and genuines at each distinct score, and tp / alerts at that threshold (int64)."""
+        pos_below = self._pos_below.astype(np.int64)
+        frauds = np.diff(pos_below)
+        genuines = np.diff(self._n_below) - frauds
+        tp = self.n_positives - pos_below[:-1]
+        return frauds, genuines, tp, self._n - self._n_below[:-1]
 
     def average_precision(self):
         """Average precision, equal to ``sklearn.metrics.average_precision_score``.
 
-        ``sum_j (R_j - R_{j+1}) P_j`` over the distinct thresholds (no interpolation).
+        ``sum_j (R_j - R_{j+1}) P_j`` over the distinct thresholds (no interpolation):
+        each distinct score holding frauds adds its share of the frauds times the
+        precision of flagging from that score up.
 
         Examples
         --------
@@ -479,11 +506,15 @@ class ThresholdSweep:
         >>> ThresholdSweep([0, 1, 0, 1], [0.1, 0.4, 0.35, 0.8]).average_precision()
         1.0
         """
-        precision, recall, _ = self.precision_recall_curve()
-        return float(np.sum((recall[:-1] - recall[1:]) * precision[:-1]))
+        frauds, _, tp, alerts = self._at_each_score()
+        has = frauds > 0
+        return float(np.sum(frauds[has] * (tp[has] / alerts[has])) / self.n_positives)
 
     def roc_auc(self):
         """Area under the ROC curve (trapezoids, ties as diagonals), equal to ``roc_auc_score``.
+
+        Each distinct score adds a trapezoid: its genuines (width) times the mean of the
+        true positive counts just above it and from it (ties drawn as a diagonal).
 
         Examples
         --------
@@ -491,8 +522,9 @@ class ThresholdSweep:
         >>> ThresholdSweep([0, 1, 0, 1], [0.1, 0.4, 0.35, 0.8]).roc_auc()
         1.0
         """
-        fpr, tpr, _ = self.roc_curve()
-        return float(np.trapezoid(tpr, fpr))
+        frauds, genuines, tp, _ = self._at_each_score()
+        twice_area = int(np.dot(genuines, 2 * tp - frauds))  # exact integer: (tp + tp_above) summed
+        return twice_area / (2 * self.n_positives * self.n_negatives)
 
     @property
     def prevalence(self) -> float:

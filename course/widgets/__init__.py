@@ -1,0 +1,17 @@
+"""The course's interactive explorers and quiz, thin layers over :mod:`course.metrics`.
+
+- :class:`ThresholdExplorer`: threshold, costs and capacity -> counts, rates, money.
+- :class:`BaseRateExplorer`: prevalence -> ROC barely moves, precision-recall falls.
+- :class:`Quiz`, :class:`Question`, :class:`NumericQuestion`: checked questions.
+- :class:`Explorer` (in :mod:`course.widgets.base`): the base to build new explorers.
+
+Every explorer can be driven from code: set a control's ``value`` and read
+``explorer.displayed`` (the numbers on screen, as a dict).
+"""
+
+from course.widgets.base import Explorer
+from course.widgets.base_rate_explorer import BaseRateExplorer
+from course.widgets.quiz import NumericQuestion, Question, Quiz
+from course.widgets.threshold_explorer import ThresholdExplorer
+
+__all__ = ["Explorer", "ThresholdExplorer", "BaseRateExplorer", "Quiz", "Question", "NumericQuestion"]

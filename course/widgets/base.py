@@ -1,0 +1,263 @@
+"""The base of every explorer: one figure built once, artists moved, a PNG in an ``Image``.
+
+Why not ``%matplotlib inline`` + ``interact``: the inline backend cannot update a figure in
+place, so every slider move would redraw everything and flicker. Here the figure is a
+plain Agg figure (no pyplot, no global state); a move updates a few artists, the figure is
+rendered to PNG into an ``ipywidgets.Image`` and the numbers into an ``ipywidgets.HTML``.
+This works the same in JupyterLab, Voila and tests, without ipympl.
+
+Build a new explorer
+--------------------
+Subclass :class:`Explorer`, create the controls (ipywidgets with a ``value``) as
+attributes, call ``super().__init__(controls=[...])`` and implement three hooks::
+
+    class SquareExplorer(Explorer):
+        labels = {"x": "x", "square": "x squared"}
+
+        def __init__(self):
+            self.x_slider = widgets.FloatSlider(description="x", min=0, max=2, value=1)
+            super().__init__(controls=[self.x_slider], figsize=(3, 2))
+
+        def _build_figure(self, figure):           # once: static artists
+            ax = figure.add_subplot()
+            xs = np.linspace(0, 2, 50)
+            ax.plot(xs, xs**2)
+            self.point = self._animate(ax.plot([], [], "o")[0])  # moves at every update
+
+        def _compute(self):                        # pure: control values -> numbers shown
+            x = self.x_slider.value
+            return {"x": x, "square": x**2}
+
+        def _draw(self, values):                   # move artists (no new plot)
+            self.point.set_data([values["x"]], [values["square"]])
+
+Any change of a control's ``value`` calls :meth:`Explorer.update`. Artists registered with
+``_animate`` are redrawn by blitting over a cached background (fast); when ``_draw``
+changes anything else (a curve, an axis limit), it must call ``self._invalidate()`` so the
+background is drawn again. A ``ValueError`` raised by ``_compute`` (e.g. an invalid cost)
+is shown to the learner instead of a traceback, and kept in ``explorer.error``.
+
+Driving from code (tests, notebooks): set a control's value, then read
+``explorer.displayed``, a plain dict of the numbers on screen (raw, unrounded values)::
+
+    explorer.x_slider.value = 1.5
+    explorer.displayed["square"]  # 2.25
+
+The HTML shows each number as
+``<span class="hsml-value" data-name="square" data-value="2.25">2.250</span>`` inside a
+``<div class="hsml-numbers" data-explorer="SquareExplorer">``: browser tests read the
+``data-name`` / ``data-value`` attributes. Errors are in ``<div class="hsml-error">``.
+"""
+
+from __future__ import annotations
+
+import html
+import io
+import math
+from numbers import Integral, Real
+
+import ipywidgets as widgets
+import numpy as np
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
+
+__all__ = ["Explorer", "format_value", "numbers_html", "value_html", "png_bytes"]
+
+
+def format_value(value, spec=None):
+    """Text shown for a number: ints with thousands separators, floats with ``spec``.
+
+    ``None`` -> "n/a", NaN -> "undefined", booleans -> "yes"/"no", ``inf`` -> "∞".
+
+    Examples
+    --------
+    >>> from course.widgets.base import format_value
+    >>> format_value(1234567), format_value(0.73125), format_value(float("nan"))
+    ('1,234,567', '0.731', 'undefined')
+    """
+    if value is None:
+        return "n/a"
+    if isinstance(value, (bool, np.bool_)):
+        return "yes" if value else "no"
+    if isinstance(value, Integral):
+        return f"{int(value):,}"
+    if isinstance(value, Real):
+        value = float(value)
+        if math.isnan(value):
+            return "undefined"
+        if math.isinf(value):
+            return "∞" if value > 0 else "-∞"
+        return (spec or "{:.3f}").format(value)
+    return str(value)
+
+
+def _data_value(value):
+    if value is None:
+        return ""
+    if isinstance(value, (bool, np.bool_)):
+        return "true" if value else "false"
+    if isinstance(value, Integral):
+        return str(int(value))
+    if isinstance(value, Real):
+        return repr(float(value))
+    return str(value)
+
+
+def value_html(name, value, spec=None):
+    """One number as ``<span class="hsml-value" data-name=... data-value=...>text</span>``."""
+    return (
+        f'<span class="hsml-value" data-name="{html.escape(name)}" '
+        f'data-value="{html.escape(_data_value(value))}">{html.escape(format_value(value, spec))}</span>'
+    )
+
+
+def numbers_html(values, *, explorer, labels=None, formats=None, prefix=""):
+    """The default numbers panel: one ``label: value`` line per entry of ``values``.
+
+    ``prefix`` is HTML put before the lines, inside the panel (e.g. a table).
+    """
+    labels = labels or {}
+    formats = formats or {}
+    items = "".join(
+        f'<div class="hsml-item"><span class="hsml-label">'
+        f"{html.escape(labels.get(name, name.replace('_', ' ').capitalize()))}</span>: "
+        f"{value_html(name, value, formats.get(name))}</div>"
+        for name, value in values.items()
+    )
+    return (
+        f'<div class="hsml-numbers" data-explorer="{html.escape(explorer)}" '
+        f'style="display:flex;gap:2em;align-items:flex-start">{prefix}<div class="hsml-list">{items}</div></div>'
+    )
+
+
+def png_bytes(rgba, *, compress_level=1):
+    """Encode an RGBA pixel buffer (height, width, 4) as PNG bytes (fast, lossless)."""
+    from PIL import Image  # Pillow is a dependency of matplotlib
+
+    buffer = io.BytesIO()
+    Image.fromarray(np.asarray(rgba)[..., :3]).save(buffer, format="png", compress_level=compress_level)
+    return buffer.getvalue()
+
+
+class Explorer:
+    """Base class of the course's explorers (see the module docstring for a full example).
+
+    Parameters
+    ----------
+    controls : list of ipywidgets
+        The widgets the learner changes; each change of their ``value`` calls ``update``.
+    figsize : (float, float), default=(9.6, 3.0)
+        Figure size in inches; small figures render fast.
+    dpi : int, default=72
+        Resolution of the PNG.
+
+    Attributes
+    ----------
+    figure : matplotlib.figure.Figure
+        The Agg figure, built once by ``_build_figure``.
+    image : ipywidgets.Image
+        The rendered figure (PNG bytes in ``image.value``).
+    numbers : ipywidgets.HTML
+        The numbers panel.
+    controls : list of ipywidgets
+    displayed : dict
+        The numbers on screen, by name (raw values). Empty while an error is shown.
+    error : str or None
+        The message shown instead of the numbers after an invalid input.
+    widget : ipywidgets.Box
+        The layout (controls, figure, numbers); displaying the explorer displays it.
+
+    Class attributes ``labels`` (name -> label) and ``formats`` (name -> format string,
+    e.g. ``"{:,.0f}"``) tune the default numbers panel; override ``_numbers_html`` for a
+    custom one (use :func:`value_html` so browser tests can read the values).
+    """
+
+    labels: dict = {}
+    formats: dict = {}
+
+    def __init__(self, controls, *, figsize=(9.6, 3.0), dpi=72):
+        self.controls = list(controls)
+        self.figure = Figure(figsize=figsize, dpi=dpi)
+        FigureCanvasAgg(self.figure)
+        self._animated = []
+        self._background = None
+        self._build_figure(self.figure)
+        self.figure.tight_layout(pad=0.6)
+        self.image = widgets.Image(format="png")
+        self.numbers = widgets.HTML()
+        self.displayed = {}
+        self.error = None
+        for control in self.controls:
+            control.observe(self._on_change, names="value")
+        self.widget = self._layout()
+        self.update()
+
+    # -- hooks for subclasses -------------------------------------------------------------
+
+    def _build_figure(self, figure):
+        """Create axes and artists once. Register moving artists with ``_animate``."""
+        raise NotImplementedError
+
+    def _compute(self):
+        """Return the dict of numbers to show, from the controls. Raise ValueError on bad input."""
+        raise NotImplementedError
+
+    def _draw(self, values):
+        """Update the artists for ``values``; call ``_invalidate()`` if static artists changed."""
+        raise NotImplementedError
+
+    def _numbers_html(self, values):
+        """HTML of the numbers panel (default: one line per value)."""
+        return numbers_html(values, explorer=type(self).__name__, labels=self.labels, formats=self.formats)
+
+    def _layout(self):
+        """The widget shown: controls on top (wrapping), figure, numbers."""
+        controls = widgets.HBox(self.controls, layout=widgets.Layout(flex_flow="row wrap"))
+        return widgets.VBox([controls, self.image, self.numbers])
+
+    # -- machinery --------------------------------------------------------------------------
+
+    def _animate(self, artist):
+        """Mark ``artist`` as moving: it is blitted at every update, not in the background."""
+        artist.set_animated(True)
+        self._animated.append(artist)
+        return artist
+
+    def _invalidate(self):
+        """Static artists changed: draw the whole figure at the next render."""
+        self._background = None
+
+    def _on_change(self, change):
+        self.update()
+
+    def update(self):
+        """Recompute the numbers from the controls, move the artists, render the PNG."""
+        try:
+            values = self._compute()
+        except ValueError as exc:
+            self.error = str(exc)
+            self.displayed = {}
+            self.numbers.value = f'<div class="hsml-error">{html.escape(self.error)}</div>'
+            return
+        self.error = None
+        self._draw(values)
+        self.displayed = dict(values)
+        self.numbers.value = self._numbers_html(values)
+        self.image.value = self.render_png()
+
+    def render_png(self):
+        """PNG bytes of the figure: full draw if needed, else background + moving artists."""
+        canvas = self.figure.canvas
+        if self._background is None:
+            canvas.draw()  # animated artists are left out of this draw
+            self._background = canvas.copy_from_bbox(self.figure.bbox)
+        else:
+            canvas.restore_region(self._background)
+        for artist in self._animated:
+            self.figure.draw_artist(artist)
+        return png_bytes(canvas.buffer_rgba())
+
+    def _ipython_display_(self):
+        from IPython.display import display
+
+        display(self.widget)

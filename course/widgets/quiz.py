@@ -1,0 +1,253 @@
+"""Checked questions with instant feedback: multiple choice and numeric answers.
+
+The logic (:class:`Question`, :class:`NumericQuestion`, their ``check``) is plain Python;
+:class:`Quiz` only wires it to ipywidgets. Prompts and explanations are course content
+and may hold HTML; a learner's answer is always escaped.
+"""
+
+from __future__ import annotations
+
+import html
+import math
+from dataclasses import dataclass
+from numbers import Real
+
+import ipywidgets as widgets
+
+__all__ = ["Question", "NumericQuestion", "Feedback", "Quiz", "parse_number"]
+
+
+@dataclass(frozen=True)
+class Feedback:
+    """The outcome of checking one answer: ``correct`` and the ``text`` shown."""
+
+    correct: bool
+    text: str
+
+
+def _feedback(correct, explanation):
+    verdict = "Correct." if correct else "Not quite."
+    return Feedback(correct, f"{verdict} {explanation}".strip())
+
+
+@dataclass(frozen=True)
+class Question:
+    """A multiple-choice question.
+
+    Parameters
+    ----------
+    prompt : str
+    options : sequence
+        The choices shown (strings or numbers), all different.
+    answer : object
+        The right choice: one of ``options``.
+    explanation : str, default=""
+        Shown after every check, right or wrong.
+
+    Examples
+    --------
+    >>> from course.widgets import Question
+    >>> q = Question("Which metric ignores the base rate?", ["ROC-AUC", "Precision"], "ROC-AUC",
+    ...              explanation="ROC uses rates within each class.")
+    >>> q.check("Precision")
+    Feedback(correct=False, text='Not quite. ROC uses rates within each class.')
+    """
+
+    prompt: str
+    options: tuple
+    answer: object
+    explanation: str = ""
+
+    def __post_init__(self):
+        options = tuple(self.options) if not isinstance(self.options, str) else ()
+        if len(options) < 2:
+            raise ValueError("options must hold at least two choices.")
+        if len(set(options)) != len(options):
+            raise ValueError(f"options must all be different, got {list(options)}.")
+        if self.answer not in options:
+            raise ValueError(f"answer {self.answer!r} is not one of the options {list(options)}.")
+        object.__setattr__(self, "options", options)
+
+    def check(self, value):
+        """Feedback for ``value`` (one of the options; ValueError otherwise)."""
+        if value not in self.options:
+            raise ValueError(f"{value!r} is not one of the options {list(self.options)}.")
+        return _feedback(value == self.answer, self.explanation)
+
+
+def parse_number(value):
+    """A learner's number: accepts numbers and text like "0.25", "1,200" or "25%".
+
+    Examples
+    --------
+    >>> from course.widgets.quiz import parse_number
+    >>> parse_number("25%"), parse_number("1,200"), parse_number(3)
+    (0.25, 1200.0, 3.0)
+    """
+    if isinstance(value, Real) and not isinstance(value, bool):
+        number = float(value)
+    elif isinstance(value, str) and value.strip():
+        text = value.strip().replace(",", "").replace(" ", "")
+        scale = 0.01 if text.endswith("%") else 1.0
+        try:
+            number = float(text.rstrip("%")) * scale
+        except ValueError:
+            raise ValueError(f"{value!r} is not a number.") from None
+    else:
+        raise ValueError(f"{value!r} is not a number.")
+    if not math.isfinite(number):
+        raise ValueError(f"{value!r} is not a finite number.")
+    return number
+
+
+@dataclass(frozen=True)
+class NumericQuestion:
+    """A question whose answer is a number, right within an absolute ``tolerance``.
+
+    Parameters
+    ----------
+    prompt : str
+    answer : float
+    tolerance : float, default=0.0
+        An answer ``x`` is right when ``abs(x - answer) <= tolerance``.
+    explanation : str, default=""
+        Shown after every check, right or wrong.
+
+    Examples
+    --------
+    >>> from course.widgets import NumericQuestion
+    >>> q = NumericQuestion("Precision with 30 TP and 70 FP?", 0.3, tolerance=0.005)
+    >>> q.check("30%").correct, q.check(0.31).correct
+    (True, False)
+    """
+
+    prompt: str
+    answer: float
+    tolerance: float = 0.0
+    explanation: str = ""
+
+    def __post_init__(self):
+        object.__setattr__(self, "answer", parse_number(self.answer))
+        tolerance = parse_number(self.tolerance)
+        if tolerance < 0:
+            raise ValueError(f"tolerance must be zero or positive, got {self.tolerance!r}.")
+        object.__setattr__(self, "tolerance", tolerance)
+
+    def check(self, value):
+        """Feedback for ``value`` (a number or text such as "0.25" or "25%")."""
+        number = parse_number(value)
+        # a tiny relative slack so that 0.1 + 0.2 counts as 0.3
+        slack = self.tolerance + 1e-9 * max(1.0, abs(self.answer))
+        return _feedback(abs(number - self.answer) <= slack, self.explanation)
+
+
+class Quiz:
+    """Questions, each with a "Check" button and instant feedback with the explanation.
+
+    Parameters
+    ----------
+    questions : list of Question or NumericQuestion
+
+    Attributes
+    ----------
+    inputs : list of ipywidgets
+        One per question: ``RadioButtons`` (value = the chosen option, ``None`` at first)
+        or ``Text`` (the typed number).
+    check_buttons : list of ipywidgets.Button
+    feedback : list of ipywidgets.HTML
+        ``<div class="hsml-feedback" data-index=i data-correct="true|false">``.
+    results : list of bool or None
+        Outcome of the last check of each question (``None``: not checked yet).
+    widget : ipywidgets.VBox
+
+    Examples
+    --------
+    >>> from course.widgets import Quiz, Question, NumericQuestion
+    >>> quiz = Quiz([
+    ...     Question("Flag when score >= t. Raising t gives...", ["more alerts", "fewer alerts"], "fewer alerts"),
+    ...     NumericQuestion("Recall with 8 of 10 frauds caught?", 0.8, tolerance=0.01),
+    ... ])
+    >>> quiz.answer(0, "fewer alerts")
+    'Correct.'
+    >>> quiz.answer(1, "70%"), quiz.score
+    ('Not quite.', 1)
+    """
+
+    def __init__(self, questions):
+        questions = list(questions)
+        if not questions:
+            raise ValueError("A quiz needs at least one question.")
+        for i, question in enumerate(questions):
+            if not isinstance(question, (Question, NumericQuestion)):
+                raise TypeError(f"question {i} must be a Question or NumericQuestion, got {type(question).__name__}.")
+        self.questions = questions
+        self.inputs, self.check_buttons, self.feedback = [], [], []
+        self.results = [None] * len(questions)
+        self._texts = [""] * len(questions)
+        blocks = []
+        for i, question in enumerate(questions):
+            prompt = widgets.HTML(f'<div class="hsml-question" data-index="{i}"><b>{i + 1}.</b> {question.prompt}</div>')
+            if isinstance(question, Question):
+                field = widgets.RadioButtons(options=question.options, value=None, layout=widgets.Layout(width="auto"))
+            else:
+                field = widgets.Text(placeholder="your answer (e.g. 0.25 or 25%)")
+            button = widgets.Button(description="Check", button_style="primary")
+            button.on_click(lambda _, index=i: self._check(index))
+            feedback = widgets.HTML()
+            self.inputs.append(field)
+            self.check_buttons.append(button)
+            self.feedback.append(feedback)
+            blocks.append(widgets.VBox([prompt, field, widgets.HBox([button, feedback])]))
+        self.widget = widgets.VBox(blocks)
+
+    def _check(self, index):
+        value = self.inputs[index].value
+        question = self.questions[index]
+        try:
+            if value is None or (isinstance(value, str) and not value.strip()):
+                raise ValueError("Choose an answer first." if isinstance(question, Question) else "Type a number first.")
+            result = question.check(value)
+        except ValueError as exc:
+            self.results[index] = None
+            self._texts[index] = str(exc)
+            self.feedback[index].value = (
+                f'<div class="hsml-feedback" data-index="{index}" data-correct="">{html.escape(str(exc))}</div>'
+            )
+            return self._texts[index]
+        self.results[index] = result.correct
+        self._texts[index] = result.text
+        mark = "✔" if result.correct else "✘"
+        color = "#1a7f37" if result.correct else "#b42318"
+        verdict = "Correct." if result.correct else "Not quite."
+        self.feedback[index].value = (
+            f'<div class="hsml-feedback" data-index="{index}" data-correct="{str(result.correct).lower()}" '
+            f'style="color:{color}">{mark} <b>{verdict}</b> {question.explanation}</div>'
+        )
+        return result.text
+
+    def answer(self, index, value):
+        """Answer question ``index`` as a learner would (set the input, press Check).
+
+        Returns the feedback text. For a multiple-choice question ``value`` must be one
+        of its options; for a numeric one, a number or text such as "0.25" or "25%".
+        """
+        if not 0 <= index < len(self.questions):
+            raise IndexError(f"question index {index} is out of range (0..{len(self.questions) - 1}).")
+        field = self.inputs[index]
+        if isinstance(field, widgets.RadioButtons):
+            if value not in self.questions[index].options:
+                raise ValueError(f"{value!r} is not one of the options {list(self.questions[index].options)}.")
+            field.value = value
+        else:
+            field.value = value if isinstance(value, str) else repr(float(value))
+        return self._check(index)
+
+    @property
+    def score(self):
+        """Number of questions whose last check was right."""
+        return sum(result is True for result in self.results)
+
+    def _ipython_display_(self):
+        from IPython.display import display
+
+        display(self.widget)
