@@ -18,7 +18,28 @@ START_NOTEBOOK = "modules/00_start_here.ipynb"
 
 
 def build_command(port: int, token: str, *, as_root: bool) -> list[str]:
-    """The ``jupyter lab`` command line that serves the course from the repository root."""
+    """The ``jupyter lab`` command line that serves the course from the repository root.
+
+    Parameters
+    ----------
+    port : int
+        The TCP port, bound on 127.0.0.1 only.
+    token : str
+        Jupyter's access token. An empty token would switch authentication off, so
+        it is refused.
+    as_root : bool
+        Add ``--allow-root`` (Jupyter refuses to run as root without it).
+
+    Examples
+    --------
+    >>> command = build_command(8888, "s3cret", as_root=False)
+    >>> "--ip=127.0.0.1" in command, "--allow-root" in command
+    (True, False)
+    """
+    if not isinstance(token, str) or not token.strip():
+        raise ValueError("token must be a non-empty string: an empty token switches Jupyter's authentication off.")
+    if isinstance(port, bool) or not isinstance(port, int) or not 0 < port < 65536:
+        raise ValueError(f"port must be an int between 1 and 65535, got {port!r}.")
     command = [
         sys.executable, "-m", "jupyterlab",
         "--no-browser",
@@ -33,10 +54,22 @@ def build_command(port: int, token: str, *, as_root: bool) -> list[str]:
     return command
 
 
+def default_port() -> int:
+    """The port named by the ``LAB_PORT`` environment variable, else 8888."""
+    value = os.environ.get("LAB_PORT", "").strip()
+    if not value:
+        return 8888
+    if not value.isdigit():
+        raise SystemExit(f"LAB_PORT must be a port number, got {value!r}.")
+    return int(value)
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--port", type=int, default=int(os.environ.get("LAB_PORT", 8888)))
+    parser.add_argument("--port", type=int, default=None, help="default: $LAB_PORT, else 8888")
     args = parser.parse_args(argv)
+    if args.port is None:
+        args.port = default_port()
     token = os.environ.get("JUPYTER_TOKEN") or secrets.token_hex(24)
     as_root = hasattr(os, "geteuid") and os.geteuid() == 0
     print(

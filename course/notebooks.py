@@ -27,6 +27,7 @@ from nbformat.v4.rwbase import rejoin_lines, strip_transient
 
 __all__ = [
     "RULES",
+    "MODULE_ONLY_RULES",
     "Violation",
     "describe_cell",
     "normalize_notebook",
@@ -62,7 +63,8 @@ RULES = {
     "objectives": "a module notebook has a 'Learning objectives' heading",
     "takeaway": "a module notebook has a 'Take-away' (or 'Summary') section",
 }
-_MODULE_ONLY_RULES = ("objectives", "takeaway")
+#: The rules that apply only to module notebooks (``modules/``), not to assignments.
+MODULE_ONLY_RULES = ("objectives", "takeaway")
 
 
 @dataclass(frozen=True)
@@ -345,7 +347,7 @@ def check_notebook(path, *, rules=None, module=None):
     if module is None:
         module = path.resolve().parent.name == "modules"
     if not module:
-        rules = [rule for rule in rules if rule not in _MODULE_ONLY_RULES]
+        rules = [rule for rule in rules if rule not in MODULE_ONLY_RULES]
     display = _display_path(path)
 
     try:

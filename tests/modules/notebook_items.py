@@ -1,0 +1,151 @@
+"""nbval's collector and cell item, with the expected outputs recorded beside the tests.
+
+Used by ``harness.py`` (read its docstring first); imported only when nbval is active.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+
+import nbformat
+import pytest
+from nbval.plugin import IPyNbCell, IPyNbFile
+
+from course.notebooks import describe_cell
+from tests.modules import harness
+
+# nbval never compares these (unless --nbdime), so they are not recorded either.
+NOT_COMPARED = {"image/png", "image/jpeg", "application/vnd.jupyter.widget-view+json"}
+
+
+def source_digest(source):
+    """The hash that ties a recorded output to the exact source of its cell."""
+    return hashlib.sha256(source.encode("utf-8")).hexdigest()
+
+
+class ExpectedOutputProblem(Exception):
+    """A checked cell whose expected output is missing or stale."""
+
+
+class CourseNotebook(IPyNbFile):
+    """nbval's notebook collector in lax mode, with the expected outputs put back from disk."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.compare_outputs = False  # lax mode: only marked cells are compared
+        self.expected_path = harness.ini_path(self.config, "course_expected_outputs") / f"{self.path.stem}.json"
+        self.recording = self.config.option.record_expected_outputs
+        self.recorded = {}
+        self.cell_items = []
+        if self.recording:
+            self.config.stash[harness.RECORDINGS].append(self)
+
+    def display(self, path):
+        return harness.display(path, root=self.config.rootpath)
+
+    def _load_expected(self):
+        if not self.expected_path.exists():
+            return {}
+        try:
+            return json.loads(self.expected_path.read_text(encoding="utf-8"))["cells"]
+        except (ValueError, KeyError) as exc:
+            raise pytest.UsageError(
+                f"{self.display(self.expected_path)} is not a valid recording ({exc}): "
+                f"re-record it with `make snapshot NB={self.display(self.path)}`."
+            ) from None
+
+    def _expected_output_problem(self, cell, index, expected):
+        """Put the recorded outputs into ``cell``, or say why they cannot be used."""
+        where = f"{self.display(self.path)}, {describe_cell(index, cell)}"
+        hint = f"run `make snapshot NB={self.display(self.path)}` and commit the recording"
+        entry = expected.get(cell.get("id"))
+        if not cell.get("id"):
+            return f"{where}: has no cell id; run `make normalize`, then {hint}."
+        if entry is None:
+            return (f"{where}: marked # NBVAL_CHECK_OUTPUT but no expected output is recorded "
+                    f"in {self.display(self.expected_path)}; {hint}.")
+        if entry.get("source_sha256") != source_digest(cell.source):
+            return (f"{where}: the cell's source changed since its expected output was recorded "
+                    f"(stale recording); {hint}.")
+        cell.outputs = [nbformat.from_dict(output) for output in entry["outputs"]]
+        cell.execution_count = 1  # nbval only compares cells that "ran"
+        return None
+
+    def collect(self):
+        expected = {} if self.recording else self._load_expected()
+        for item in super().collect():  # nbval reads self.nb and yields one item per code cell
+            cell = item.cell
+            # Outputs come only from the recording, never from the committed file.
+            cell.outputs, cell.execution_count = [], None
+            cell_item = CourseCell.from_parent(
+                self, name=item.name, cell_num=item.cell_num, cell=cell, options=item.options
+            )
+            if item.options["check"] and not self.recording:
+                index = next(i for i, c in enumerate(self.nb.cells) if c is cell)
+                cell_item.expected_output_problem = self._expected_output_problem(cell, index, expected)
+            self.cell_items.append(cell_item)
+            yield cell_item
+        marked = {item.cell.get("id") for item in self.cell_items if item.options["check"]}
+        orphans = sorted(set(expected) - marked)
+        if orphans:
+            yield OrphanRecordings.from_parent(self, name="expected outputs", orphans=orphans)
+
+    def record(self, item):
+        """Keep what nbval compares of a checked cell's fresh outputs, sanitized."""
+        outputs = []
+        for output in item.test_outputs or []:
+            kept = {"output_type": output["output_type"]}
+            for key in ("name", "text", "ename", "evalue"):
+                if key in output:
+                    kept[key] = item.sanitize(output[key])
+            if "data" in output:
+                kept["data"] = {
+                    mime: item.sanitize(value) for mime, value in output["data"].items()
+                    if mime not in NOT_COMPARED
+                }
+                kept["metadata"] = {}
+            outputs.append(kept)
+        self.recorded[item.cell["id"]] = {"source_sha256": source_digest(item.cell.source), "outputs": outputs}
+
+
+class CourseCell(IPyNbCell):
+    """One code cell: nbval runs it; then its expected output is checked or recorded."""
+
+    expected_output_problem = None
+    passed = False
+
+    def runtest(self):
+        super().runtest()  # always run the cell: the cells after it need its state
+        if self.expected_output_problem:
+            raise ExpectedOutputProblem(self.expected_output_problem)
+        if self.parent.recording and self.options["check"]:
+            self.parent.record(self)
+        self.passed = True
+
+    def repr_failure(self, excinfo):
+        if isinstance(excinfo.value, ExpectedOutputProblem):
+            return str(excinfo.value)
+        return super().repr_failure(excinfo)
+
+
+class OrphanRecordings(pytest.Item):
+    """Fails when a recording holds cells that are gone or no longer marked."""
+
+    def __init__(self, *, orphans, **kwargs):
+        super().__init__(**kwargs)
+        self.orphans = orphans
+
+    def runtest(self):
+        notebook = self.parent
+        raise ExpectedOutputProblem(
+            f"{notebook.display(notebook.expected_path)} records cell id(s) {self.orphans} that "
+            f"{notebook.display(notebook.path)} no longer has or no longer marks # NBVAL_CHECK_OUTPUT; "
+            f"run `make snapshot NB={notebook.display(notebook.path)}`."
+        )
+
+    def repr_failure(self, excinfo):
+        return str(excinfo.value)
+
+    def reportinfo(self):
+        return self.parent.path, None, f"{self.parent.display(self.parent.path)}::expected outputs"

@@ -1,0 +1,130 @@
+"""The notebook harness itself: it must fail when it should, and name the notebook and cell.
+
+Runs pytest in a subprocess on small notebooks in a temporary folder, with the
+harness loaded as a plugin, exactly as ``make test`` and ``make snapshot`` use it.
+"""
+
+import json
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+from types import SimpleNamespace
+
+import pytest
+from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
+from nbval.plugin import get_sanitize_patterns
+
+from course.notebooks import dumps_notebook, normalize_notebook
+from tests.modules import harness
+from tests.modules.harness import REPO_ROOT, SANITIZE_FILE
+from tests.modules.notebook_items import source_digest
+
+EXPECTED_DIR = Path(__file__).parent / "expected_outputs"
+CHECKED = "# NBVAL_CHECK_OUTPUT\nprint(answer)"
+
+
+def _notebook(folder, name, *sources):
+    nb = new_notebook(cells=[new_markdown_cell("# Demo")] + [new_code_cell(s) for s in sources])
+    for position, cell in enumerate(nb.cells):
+        cell["id"] = f"cell-{position}"
+    (folder / f"{name}.ipynb").write_text(dumps_notebook(normalize_notebook(nb)), encoding="utf-8")
+
+
+def _recording(folder, name, cells):
+    (folder / f"{name}.json").write_text(json.dumps({"cells": cells}), encoding="utf-8")
+
+
+def _stdout(text):
+    return {"outputs": [{"output_type": "stream", "name": "stdout", "text": text}],
+            "source_sha256": source_digest(CHECKED)}
+
+
+def _pytest(root, *args):
+    env = {**os.environ, "PYTHONPATH": str(REPO_ROOT)}
+    command = [sys.executable, "-m", "pytest", "-p", "tests.modules.harness", "-p", "no:cacheprovider",
+               "-q", "-rA", "--color=no", *args]
+    return subprocess.run(command, cwd=root, env=env, capture_output=True, text=True, timeout=240)
+
+
+@pytest.fixture
+def course_root(tmp_path):
+    (tmp_path / "pytest.ini").write_text(
+        "[pytest]\ncourse_notebooks = modules\ncourse_expected_outputs = expected\n", encoding="utf-8"
+    )
+    for folder in ("modules", "expected"):
+        (tmp_path / folder).mkdir()
+    return tmp_path
+
+
+def test_record_then_check(course_root):
+    modules, expected = course_root / "modules", course_root / "expected"
+    _notebook(modules, "good", "answer = 6 * 7", CHECKED, "# NBVAL_IGNORE_OUTPUT\nprint(object())")
+    _notebook(modules, "broken", "answer = 1", CHECKED, "raise RuntimeError('boom')")
+
+    recorded = _pytest(course_root, "--record-expected-outputs", "modules")
+    assert recorded.returncode == 1, recorded.stdout  # the broken notebook fails...
+    assert "NOT RECORDED: modules/broken.ipynb" in recorded.stdout
+    assert not (expected / "broken.json").exists()  # ...and is not recorded
+    assert json.loads((expected / "good.json").read_text())["cells"] == {"cell-2": _stdout("42\n")}
+
+    # One notebook with every kind of trouble, so that one kernel is enough.
+    (modules / "broken.ipynb").unlink()
+    _notebook(modules, "bad", "answer = 6 * 7", CHECKED, "# NBVAL_CHECK_OUTPUT\nprint(answer + 1)",
+              "# NBVAL_CHECK_OUTPUT\nprint(answer - 1)", "def broken(:\n    pass")
+    _recording(expected, "bad", {
+        "cell-2": _stdout("41\n"),  # wrong
+        "cell-4": {**_stdout("41\n"), "source_sha256": source_digest("print(answer - 2)")},  # stale
+        "gone": _stdout("0\n"),  # a cell that no longer exists
+    })
+
+    checked = _pytest(course_root, "modules")
+    out = checked.stdout
+    assert checked.returncode == 1, out
+    assert "PASSED modules/good.ipynb::Cell 1" in out  # the recorded output was compared and matched
+    assert "FAILED modules/bad.ipynb::Cell 1 - Notebook cell execution failed" in out
+    assert "Cell 1: Cell outputs differ" in out and "'41\\n' == '42\\n'" in out
+    assert ("modules/bad.ipynb, cell 4 (code, id 'cell-3': 'print(answer + 1)'): marked # NBVAL_CHECK_OUTPUT "
+            "but no expected output is recorded in expected/bad.json; "
+            "run `make snapshot NB=modules/bad.ipynb`") in out
+    assert "modules/bad.ipynb, cell 5 (code, id 'cell-4': 'print(answer - 1)'): the cell's source changed" in out
+    assert "FAILED modules/bad.ipynb::Cell 4 - Notebook cell execution failed" in out and "SyntaxError" in out
+    assert "expected/bad.json records cell id(s) ['gone']" in out
+    assert out.splitlines()[-1].startswith("5 failed, 4 passed")
+
+
+def test_nbval_own_collection_is_refused():
+    config = SimpleNamespace(
+        stash={}, pluginmanager=SimpleNamespace(has_plugin=lambda name: True),
+        option=SimpleNamespace(nbval=False, nbval_lax=True),
+    )
+    with pytest.raises(pytest.UsageError, match="Do not pass --nbval or --nbval-lax"):
+        harness.pytest_configure(config)
+
+
+@pytest.mark.parametrize("text, sanitized", [
+    ("<Figure at 0x7f3a2b1c9d90>", "<Figure at <address>>"),
+    ("CPU times: user 1.2 s, sys: 3 ms\nWall time: 1.3 s\n", "CPU times: <time>\nWall time: <time>\n"),
+    ("1.23 ms ± 45.6 µs per loop (mean ± std. dev. of 7 runs, 1,000 loops each)", "<timeit>"),
+    ("fit took 2.31 s.", "fit took <duration>."),
+    ("saved to /tmp/pytest-of-root/x.csv", "saved to <tmp-path>"),
+    ("precision 0.8123 at 500 alerts/day, p99 35 ms, cost EUR 0x12", None),  # real numbers stay
+])
+def test_sanitize_rules(text, sanitized):
+    patterns = get_sanitize_patterns(SANITIZE_FILE.read_text(encoding="utf-8"))
+    result = text
+    for regex, replace in patterns:
+        result = re.sub(regex, replace, result)
+    assert result == (text if sanitized is None else sanitized)
+    again = result
+    for regex, replace in patterns:
+        again = re.sub(regex, replace, again)
+    assert again == result, "sanitizing twice must change nothing"
+
+
+def test_every_recording_belongs_to_a_module_notebook():
+    for recording in EXPECTED_DIR.glob("*.json"):
+        notebook = REPO_ROOT / "modules" / f"{recording.stem}.ipynb"
+        assert notebook.exists(), f"{recording.relative_to(REPO_ROOT)} records a notebook that is gone: delete it"
+        assert json.loads(recording.read_text())["notebook"] == f"modules/{notebook.name}"
