@@ -124,11 +124,10 @@ def load_transactions(path=None, *, verify=True):
     digest = sha256_of(data)
     if verify:
         _verify_checksum(path, digest, len(data), hint)
-    key = (str(path.resolve()), digest)
-    if key not in _CACHE:
+    if digest not in _CACHE:  # same bytes, same frame, wherever the file is
         _CACHE.clear()  # one dataset in memory at a time
-        _CACHE[key] = _parse(data, path, hint)
-    return _CACHE[key].copy()
+        _CACHE[digest] = _parse(data, path, hint)
+    return _CACHE[digest].copy()
 
 
 def _verify_checksum(path, digest, size, hint):
@@ -157,7 +156,7 @@ def _verify_checksum(path, digest, size, hint):
 
 def _parse(data, path, hint):
     dtypes = {name: dtype for name, dtype in COLUMNS.items() if not dtype.startswith(("datetime", "category"))}
-    dtypes.update({name: pd.CategoricalDtype(categories) for name, categories in _CATEGORIES.items()})
+    dtypes.update({name: str for name in _CATEGORIES})
     dates = [name for name, dtype in COLUMNS.items() if dtype.startswith("datetime")]
     try:
         df = pd.read_csv(io.BytesIO(gzip.decompress(data)), dtype=dtypes, keep_default_na=False, na_values=[""])
@@ -165,6 +164,15 @@ def _parse(data, path, hint):
             df[name] = pd.to_datetime(df[name], format=_DATE_FORMAT).astype(COLUMNS[name])
     except (EOFError, OSError, zlib.error, ValueError, KeyError, TypeError, pd.errors.ParserError) as exc:
         raise DatasetError(f"{path} cannot be parsed ({type(exc).__name__}: {exc}). Regenerate it with: {hint}") from None
+    for name, categories in _CATEGORIES.items():
+        if name in df.columns:
+            unknown = sorted(set(df[name].dropna().unique()) - set(categories))
+            if unknown:
+                raise DatasetError(
+                    f"{path}: column {name!r} has unknown value(s) {unknown[:5]} (expected {categories}). "
+                    f"Regenerate it with: {hint}"
+                )
+            df[name] = df[name].astype(pd.CategoricalDtype(categories))
     check_schema(df, path, hint)
     return df
 

@@ -1,0 +1,143 @@
+"""The shipped dataset: loads checked, regenerates byte for byte, fails loudly when damaged."""
+
+import gzip
+import re
+import shutil
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from course.data import COLUMNS, DatasetError, load_transactions
+from course.data.__main__ import main
+from course.data.dataset import CANONICAL_SEED, DATASETS_DIR, check_schema, to_csv_gz_bytes
+from course.data.describe import describe_dataset
+from course.data.scenarios import PRESETS
+
+REPO = Path(__file__).resolve().parents[2]
+SHIPPED = DATASETS_DIR / "transactions.csv.gz"
+
+
+def _shipped_checksum():
+    return (DATASETS_DIR / "SHA256SUMS").read_text().split()[0]
+
+
+def test_regeneration_gives_the_shipped_bytes(tmp_path, capsys):
+    assert main(["write", str(tmp_path)]) == 0
+    assert "wrote" in capsys.readouterr().out
+    assert (tmp_path / "transactions.csv.gz").read_bytes() == SHIPPED.read_bytes()
+    assert (tmp_path / "SHA256SUMS").read_text().split()[0] == _shipped_checksum()
+
+
+def test_make_data_runs_the_write_command():
+    makefile = (REPO / "Makefile").read_text()
+    assert "-m course.data write datasets/" in makefile
+
+
+def test_load_has_the_schema_and_the_expected_size():
+    df = load_transactions()
+    check_schema(df)
+    assert {name: str(dtype) for name, dtype in df.dtypes.items()} == COLUMNS
+    assert 150_000 <= len(df) <= 300_000
+    assert 0.002 <= df["is_fraud"].mean() <= 0.01
+    assert SHIPPED.stat().st_size <= 10 * 1024 * 1024
+    assert CANONICAL_SEED == 7
+
+
+def test_load_returns_a_copy_and_ignores_the_current_directory(tmp_path, monkeypatch):
+    first = load_transactions()
+    first.loc[0, "amount"] = -1.0
+    first["extra"] = 1
+    monkeypatch.chdir(tmp_path)
+    second = load_transactions()
+    assert second.loc[0, "amount"] >= 0 and "extra" not in second.columns
+
+
+@pytest.fixture
+def copy_of_dataset(tmp_path):
+    shutil.copy(SHIPPED, tmp_path / SHIPPED.name)
+    shutil.copy(DATASETS_DIR / "SHA256SUMS", tmp_path / "SHA256SUMS")
+    return tmp_path / SHIPPED.name
+
+
+def test_a_copy_elsewhere_loads(copy_of_dataset):
+    assert len(load_transactions(copy_of_dataset)) == len(load_transactions())
+
+
+def test_corrupted_file_is_refused(copy_of_dataset):
+    data = bytearray(copy_of_dataset.read_bytes())
+    data[len(data) // 2] ^= 0xFF
+    copy_of_dataset.write_bytes(bytes(data))
+    with pytest.raises(DatasetError) as info:
+        load_transactions(copy_of_dataset)
+    message = str(info.value)
+    assert "does not match its SHA-256" in message and f"python -m course.data write {copy_of_dataset.parent}" in message
+
+
+def test_truncated_file_is_refused(copy_of_dataset):
+    copy_of_dataset.write_bytes(copy_of_dataset.read_bytes()[:100_000])
+    with pytest.raises(DatasetError, match="corrupted, truncated"):
+        load_transactions(copy_of_dataset)
+    with pytest.raises(DatasetError, match="cannot be parsed"):
+        load_transactions(copy_of_dataset, verify=False)
+
+
+def test_missing_file_names_the_command(tmp_path):
+    with pytest.raises(FileNotFoundError) as info:
+        load_transactions(tmp_path / "transactions.csv.gz")
+    assert "is missing" in str(info.value) and "python -m course.data write" in str(info.value)
+
+
+def test_missing_default_file_says_make_data(monkeypatch, tmp_path):
+    monkeypatch.setattr("course.data.dataset.DATASETS_DIR", tmp_path)
+    with pytest.raises(FileNotFoundError) as info:
+        load_transactions()
+    assert "make data" in str(info.value) and "python -m course.data write datasets/" in str(info.value)
+
+
+def test_missing_checksum_file_is_refused(copy_of_dataset):
+    (copy_of_dataset.parent / "SHA256SUMS").unlink()
+    with pytest.raises(DatasetError, match="No SHA256SUMS"):
+        load_transactions(copy_of_dataset)
+
+
+def test_wrong_schema_is_refused_even_with_a_matching_checksum(tmp_path):
+    df = load_transactions().drop(columns="case_status")
+    path = tmp_path / "transactions.csv.gz"
+    text = df.head(100).to_csv(index=False, date_format="%Y-%m-%d %H:%M:%S")
+    path.write_bytes(gzip.compress(text.encode(), mtime=0))
+    with pytest.raises(DatasetError, match="has the columns"):
+        load_transactions(path, verify=False)
+    bad = load_transactions().head(100)
+    bad["fraud_scenario"] = bad["fraud_scenario"].astype(str).where(bad.index != 5, "phishing")
+    path.write_bytes(to_csv_gz_bytes(bad))
+    with pytest.raises(DatasetError, match=r"'fraud_scenario' has unknown value\(s\) \['phishing'\]"):
+        load_transactions(path, verify=False)
+
+
+def test_datasheet_quotes_the_describe_output():
+    sheet = (DATASETS_DIR / "DATASHEET.md").read_text()
+    quoted = re.search(r"<!-- describe:begin -->\n```text\n(.*?)\n```\n<!-- describe:end -->", sheet, re.S)
+    assert quoted, "DATASHEET.md lost its describe block markers"
+    assert quoted.group(1) == describe_dataset(), (
+        "DATASHEET.md figures are out of date: paste the output of `python -m course.data describe`"
+    )
+
+
+def test_datasheet_rates_are_the_default_preset():
+    sheet = (DATASETS_DIR / "DATASHEET.md").read_text()
+    settings = PRESETS["default"](1000, 2000)
+    for scenario in ("large_amount", "compromised_terminal", "leaked_card", "card_testing"):
+        row = re.search(rf"^\| `{scenario}` \| ([0-9.]+) per", sheet, re.M)
+        assert row and float(row.group(1)) == settings[f"{scenario}_rate"], scenario
+    for column in COLUMNS:
+        assert f"| `{column}` |" in sheet, f"DATASHEET.md does not document {column}"
+
+
+def test_describe_command_prints_the_figures(capsys):
+    assert main(["describe"]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("file: transactions.csv.gz") and "frauds:" in out
+    assert np.isclose(float(re.search(r"frauds: [\d,]+ \(([\d.]+)%", out).group(1)) / 100,
+                      load_transactions()["is_fraud"].mean(), atol=5e-6)
