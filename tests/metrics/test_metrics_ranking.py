@@ -1,0 +1,79 @@
+"""precision@k, recall@k (tie rule) and daily card precision@k on hand-made examples."""
+
+import itertools
+
+import numpy as np
+import pytest
+
+from course.metrics import card_precision_at_k, precision_at_k, recall_at_k
+
+
+def test_precision_and_recall_at_k_without_ties():
+    y = [1, 0, 1, 0, 1]
+    score = [0.9, 0.8, 0.7, 0.2, 0.1]
+    assert precision_at_k(y, score, 1) == 1.0
+    assert precision_at_k(y, score, 3) == pytest.approx(2 / 3)
+    assert recall_at_k(y, score, 3) == pytest.approx(2 / 3)
+    assert recall_at_k(y, score, 5) == 1.0
+
+
+def test_ties_at_the_kth_score_are_shared_in_proportion():
+    # top-2 of scores 0.9 | 0.5 0.5 0.5: one sure place, one place for three tied (one fraud)
+    y = [0, 1, 0, 0, 1]
+    score = [0.9, 0.5, 0.5, 0.5, 0.1]
+    assert precision_at_k(y, score, 2) == pytest.approx((0 + 1 * 1 / 3) / 2)
+    assert recall_at_k(y, score, 2) == pytest.approx((1 / 3) / 2)
+    # the rule equals the mean over every way of breaking the ties
+    order_free = []
+    for perm in itertools.permutations([1, 2, 3]):
+        ranking = [0, *perm, 4]
+        order_free.append(np.mean([y[i] for i in ranking[:2]]))
+    assert precision_at_k(y, score, 2) == pytest.approx(np.mean(order_free))
+
+
+def test_tie_rule_does_not_depend_on_row_order():
+    rng = np.random.default_rng(0)
+    y = rng.integers(0, 2, 200)
+    score = np.round(rng.random(200), 1)
+    order = rng.permutation(200)
+    for k in (1, 7, 50, 200):
+        assert precision_at_k(y, score, k) == pytest.approx(precision_at_k(y[order], score[order], k))
+
+
+def test_k_is_checked():
+    with pytest.raises(ValueError, match="larger than the number of transactions"):
+        precision_at_k([0, 1], [0.1, 0.2], 3)
+    for bad in (0, -1, 1.5, True):
+        with pytest.raises(ValueError, match="positive int"):
+            precision_at_k([0, 1], [0.1, 0.2], bad)
+    with pytest.raises(ValueError, match="no fraud"):
+        recall_at_k([0, 0], [0.1, 0.2], 1)
+    assert precision_at_k([0, 0], [0.1, 0.2], 1) == 0.0  # one class is fine for precision
+
+
+def test_card_precision_at_k_on_a_hand_made_example():
+    # day 1: card a max 0.9 (fraud: its 0.2 transaction), b 0.5 (genuine), c 0.1 (fraud)
+    # day 2: card a 0.3 (genuine), b 0.8 (fraud), d 0.8 (genuine): b and d tie
+    cards = ["a", "a", "b", "c", "a", "b", "d"]
+    days = [1, 1, 1, 1, 2, 2, 2]
+    y = [0, 1, 0, 1, 0, 1, 0]
+    score = [0.9, 0.2, 0.5, 0.1, 0.3, 0.8, 0.8]
+    # k=1: day 1 -> a (fraud) = 1; day 2 -> one place for b, d tied, one fraud = 0.5
+    assert card_precision_at_k(cards, days, y, score, 1) == pytest.approx((1 + 0.5) / 2)
+    # k=2: day 1 -> a, b = 1/2; day 2 -> b, d = 1/2
+    assert card_precision_at_k(cards, days, y, score, 2) == pytest.approx(0.5)
+    # k=4: more places than cards -> all cards reviewed, divided by k
+    assert card_precision_at_k(cards, days, y, score, 4) == pytest.approx((2 / 4 + 1 / 4) / 2)
+
+
+def test_card_precision_at_k_accepts_timestamps_as_days_and_checks_inputs():
+    days = np.array(["2024-01-01", "2024-01-01", "2024-01-02"], dtype="datetime64[D]")
+    assert card_precision_at_k([1, 2, 1], days, [1, 0, 0], [0.9, 0.1, 0.5], 1) == pytest.approx(0.5)
+    with pytest.raises(ValueError, match="one value per transaction"):
+        card_precision_at_k([1, 2], [1, 1, 1], [1, 0, 0], [0.9, 0.1, 0.5], 1)
+    with pytest.raises(ValueError, match="missing"):
+        card_precision_at_k([1, None, 1], [1, 1, 1], [1, 0, 0], [0.9, 0.1, 0.5], 1)
+    with pytest.raises(ValueError, match="NaN"):
+        card_precision_at_k([1, 2, 1], [1, 1, 1], [1, 0, 0], [0.9, np.nan, 0.5], 1)
+    with pytest.raises(ValueError, match="positive int"):
+        card_precision_at_k([1, 2, 1], [1, 1, 1], [1, 0, 0], [0.9, 0.1, 0.5], 0)
