@@ -60,7 +60,7 @@ def to_csv_gz_bytes(df):
     """Deterministic gzip-compressed CSV bytes of a transactions frame."""
     # Floats are written as their shortest repr (71.77), which reads back to the same double.
     text = df.to_csv(index=False, date_format=_DATE_FORMAT, lineterminator="\n")
-    return gzip.compress(text.encode("utf-8"), compresslevel=6, mtime=0)
+    return gzip.compress(text.encode("utf-8"), compresslevel=4, mtime=0)
 
 
 def write_dataset(directory=DATASETS_DIR):
@@ -125,8 +125,9 @@ def load_transactions(path=None, *, verify=True):
     if verify:
         _verify_checksum(path, digest, len(data), hint)
     if digest not in _CACHE:  # same bytes, same frame, wherever the file is
+        df = _parse(data, path, hint)
         _CACHE.clear()  # one dataset in memory at a time
-        _CACHE[digest] = _parse(data, path, hint)
+        _CACHE[digest] = df
     return _CACHE[digest].copy()
 
 
@@ -163,7 +164,9 @@ def _parse(data, path, hint):
         for name in dates:
             df[name] = pd.to_datetime(df[name], format=_DATE_FORMAT).astype(COLUMNS[name])
     except (EOFError, OSError, zlib.error, ValueError, KeyError, TypeError, pd.errors.ParserError) as exc:
-        raise DatasetError(f"{path} cannot be parsed ({type(exc).__name__}: {exc}). Regenerate it with: {hint}") from None
+        raise DatasetError(
+            f"{path} cannot be parsed ({type(exc).__name__}: {exc}). Regenerate it with: {hint}"
+        ) from None
     for name, categories in _CATEGORIES.items():
         if name in df.columns:
             unknown = sorted(set(df[name].dropna().unique()) - set(categories))
@@ -186,7 +189,9 @@ def check_schema(df, path="the data", hint="make data"):
     for name, dtype in COLUMNS.items():
         column = df[name]
         if str(column.dtype) != dtype:
-            raise DatasetError(f"{path}: column {name!r} has dtype {column.dtype}, expected {dtype}. Regenerate it with: {hint}")
+            raise DatasetError(
+                f"{path}: column {name!r} has dtype {column.dtype}, expected {dtype}. Regenerate it with: {hint}"
+            )
         allowed_missing = name == "label_available_at"
         if not allowed_missing and column.isna().any():
             raise DatasetError(

@@ -34,9 +34,12 @@ GENUINE, LARGE_AMOUNT, COMPROMISED_TERMINAL, LEAKED_CARD, CARD_TESTING = range(5
 # name: (kind, meaning). kind: "probability", "positive", "positive_int", "threshold".
 SETTINGS = {
     "large_amount_rate": ("probability", "chance per customer per day of a large-amount fraud"),
-    "large_amount_threshold": ("threshold", "None, or the amount above which a genuine transaction is relabelled fraud (handbook rule)"),
+    "large_amount_threshold": (
+        "threshold",
+        "None, or the amount above which a genuine transaction is relabelled fraud (handbook rule)",
+    ),
     "compromised_terminal_rate": ("probability", "chance per terminal per day that it gets compromised"),
-    "compromised_terminal_days": ("positive_int", "days during which a compromised terminal's transactions are fraud"),
+    "compromised_terminal_days": ("positive_int", "days a compromised terminal's transactions are fraud"),
     "leaked_card_rate": ("probability", "chance per customer per day that the card's credentials leak"),
     "leaked_card_days": ("positive_int", "days during which a leaked card is used by fraudsters"),
     "leaked_card_share": ("probability", "share of a leaked card's transactions that are fraud"),

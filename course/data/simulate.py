@@ -122,7 +122,8 @@ def simulate_transactions(
     if drift is not None and drift.amount_factor != 1.0:
         shifted = day >= drift.start_day
         amount[shifted] = np.round(amount[shifted] * drift.amount_factor, 2)
-    scenario = _relabel_genuine(streams, settings, drift, n_customers, n_terminals, n_days, customer, terminal, day, amount)
+    sizes = (n_customers, n_terminals, n_days)
+    scenario = _relabel_genuine(streams, settings, drift, sizes, customer, terminal, day, amount)
 
     injected = _injected_frauds(streams, settings, drift, n_customers, n_terminals, n_days)
     if injected:
@@ -240,8 +241,9 @@ def _day_rates(settings, drift, scenario, n_days):
     return sc.daily_rates(settings[f"{scenario}_rate"], factors)
 
 
-def _relabel_genuine(streams, settings, drift, n_customers, n_terminals, n_days, customer, terminal, day, amount):
+def _relabel_genuine(streams, settings, drift, sizes, customer, terminal, day, amount):
     """Scenario codes of the genuine rows after the relabelling scenarios (later ones win)."""
+    n_customers, n_terminals, n_days = sizes
     scenario = np.zeros(customer.size, dtype=np.int8)
     threshold = settings["large_amount_threshold"]
     if threshold is not None:

@@ -45,7 +45,8 @@ def time_split(df, *, train_days, gap_days, test_days, start_day=None):
     day = df["day"].to_numpy()
     if day.size == 0:
         raise ValueError("time_split got an empty DataFrame.")
-    for name, value, minimum in (("train_days", train_days, 1), ("gap_days", gap_days, 0), ("test_days", test_days, 1)):
+    periods = (("train_days", train_days, 1), ("gap_days", gap_days, 0), ("test_days", test_days, 1))
+    for name, value, minimum in periods:
         if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < minimum:
             raise ValueError(f"{name} must be a whole number >= {minimum}, got {value!r}.")
     first, last = int(day.min()), int(day.max())

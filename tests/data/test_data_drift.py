@@ -84,12 +84,13 @@ def test_bad_drift_raises_clear_errors(kwargs, message):
     assert message in str(info.value)
 
 
+NEW_TESTING = Drift(start_day=5, new_pattern="card_testing")
+
+
 def test_new_pattern_needs_a_rate():
     with pytest.raises(ValueError, match="card_testing_rate is 0"):
-        simulate_transactions(50, 100, 20, seed=0, preset="handbook", drift=Drift(start_day=5, new_pattern="card_testing"))
-    df = simulate_transactions(
-        200, 400, 20, seed=0, preset="handbook", card_testing_rate=0.002, drift=Drift(start_day=5, new_pattern="card_testing")
-    )
+        simulate_transactions(50, 100, 20, seed=0, preset="handbook", drift=NEW_TESTING)
+    df = simulate_transactions(200, 400, 20, seed=0, preset="handbook", card_testing_rate=0.002, drift=NEW_TESTING)
     assert (df.loc[df["day"] >= 5, "fraud_scenario"] == "card_testing").any()
 
 

@@ -39,7 +39,9 @@ def test_genuine_transactions_are_confirmed_after_the_maturity_window(fraud_rich
 
 
 def test_label_settings_are_honoured():
-    every = simulate_transactions(100, 200, 30, seed=0, leaked_card_rate=0.01, unreported_share=0.0, report_horizon_days=10_000)
+    every = simulate_transactions(
+        100, 200, 30, seed=0, leaked_card_rate=0.01, unreported_share=0.0, report_horizon_days=10_000
+    )
     assert every.loc[every["is_fraud"] == 1, "label_available_at"].notna().all()
     none = simulate_transactions(100, 200, 30, seed=0, leaked_card_rate=0.01, unreported_share=1.0)
     assert none.loc[none["is_fraud"] == 1, "label_available_at"].isna().all()

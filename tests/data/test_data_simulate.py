@@ -11,8 +11,8 @@ PEER_REDUCED = {"size": (1000, 2000, 90), "rows": 170_686, "fraud_rate": 0.0360}
 
 
 def _column_bytes(df):
-    return {name: np.asarray(df[name].cat.codes if name in ("fraud_scenario", "case_status") else df[name]).tobytes()
-            for name in df.columns}
+    categorical = ("fraud_scenario", "case_status")
+    return {name: np.asarray(df[name].cat.codes if name in categorical else df[name]).tobytes() for name in df.columns}
 
 
 def test_same_seed_gives_identical_bytes(small_df):
