@@ -69,29 +69,32 @@ def test_record_then_check(course_root):
     assert not (expected / "broken.json").exists()  # ...and is not recorded
     assert json.loads((expected / "good.json").read_text())["cells"] == {"cell-2": _stdout("42\n")}
 
-    # One notebook with every kind of trouble, so that one kernel is enough.
+    # The recorded notebook grows every kind of trouble, so that one kernel is enough.
     (modules / "broken.ipynb").unlink()
-    _notebook(modules, "bad", "answer = 6 * 7", CHECKED, "# NBVAL_CHECK_OUTPUT\nprint(answer + 1)",
+    _notebook(modules, "good", "answer = 6 * 7", CHECKED, "# NBVAL_IGNORE_OUTPUT\nprint(object())",
+              "# NBVAL_CHECK_OUTPUT\nprint(answer * 2)", "# NBVAL_CHECK_OUTPUT\nprint(answer + 1)",
               "# NBVAL_CHECK_OUTPUT\nprint(answer - 1)", "def broken(:\n    pass")
-    _recording(expected, "bad", {
-        "cell-2": _stdout("41\n"),  # wrong
-        "cell-4": {**_stdout("41\n"), "source_sha256": source_digest("print(answer - 2)")},  # stale
+    recording = json.loads((expected / "good.json").read_text())
+    recording["cells"].update({
+        "cell-4": {**_stdout("0\n"), "source_sha256": source_digest("# NBVAL_CHECK_OUTPUT\nprint(answer * 2)")},
+        "cell-6": {**_stdout("41\n"), "source_sha256": source_digest("print(answer - 2)")},  # stale
         "gone": _stdout("0\n"),  # a cell that no longer exists
     })
+    (expected / "good.json").write_text(json.dumps(recording))
 
     checked = _pytest(course_root, "modules")
     out = checked.stdout
     assert checked.returncode == 1, out
     assert "PASSED modules/good.ipynb::Cell 1" in out  # the recorded output was compared and matched
-    assert "FAILED modules/bad.ipynb::Cell 1 - Notebook cell execution failed" in out
-    assert "Cell 1: Cell outputs differ" in out and "'41\\n' == '42\\n'" in out
-    assert ("modules/bad.ipynb, cell 4 (code, id 'cell-3': 'print(answer + 1)'): marked # NBVAL_CHECK_OUTPUT "
-            "but no expected output is recorded in expected/bad.json; "
-            "run `make snapshot NB=modules/bad.ipynb`") in out
-    assert "modules/bad.ipynb, cell 5 (code, id 'cell-4': 'print(answer - 1)'): the cell's source changed" in out
-    assert "FAILED modules/bad.ipynb::Cell 4 - Notebook cell execution failed" in out and "SyntaxError" in out
-    assert "expected/bad.json records cell id(s) ['gone']" in out
-    assert out.splitlines()[-1].startswith("5 failed, 4 passed")
+    assert "FAILED modules/good.ipynb::Cell 3 - Notebook cell execution failed" in out
+    assert "Cell 3: Cell outputs differ" in out and "'0\\n' == '84\\n'" in out
+    assert ("modules/good.ipynb, cell 6 (code, id 'cell-5': 'print(answer + 1)'): marked # NBVAL_CHECK_OUTPUT "
+            "but no expected output is recorded in expected/good.json; "
+            "run `make snapshot NB=modules/good.ipynb`") in out
+    assert "modules/good.ipynb, cell 7 (code, id 'cell-6': 'print(answer - 1)'): the cell's source changed" in out
+    assert "FAILED modules/good.ipynb::Cell 6 - Notebook cell execution failed" in out and "SyntaxError" in out
+    assert "expected/good.json records cell id(s) ['gone']" in out
+    assert out.splitlines()[-1].startswith("5 failed, 3 passed")
 
 
 def test_nbval_own_collection_is_refused():
