@@ -105,7 +105,7 @@ def describe_cell(index, cell):
 
     Examples
     --------
-    >>> describe_cell(2, {"cell_type": "code", "id": "a1", "source": "# NBVAL_CHECK_OUTPUT\nprint(1)"})
+    >>> describe_cell(2, {"cell_type": "code", "id": "a1", "source": "# NBVAL_CHECK_OUTPUT\\nprint(1)"})
     "cell 3 (code, id 'a1': 'print(1)')"
     """
     source = cell.get("source", "")
@@ -165,7 +165,6 @@ def normalize_notebook(nb):
     Examples
     --------
     >>> import nbformat
-from nbformat.v4.rwbase import rejoin_lines, strip_transient
     >>> nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("1 + 1")])
     >>> nb.cells[0].outputs = [nbformat.v4.new_output("execute_result", {"text/plain": "2"})]
     >>> clean = normalize_notebook(nb)
@@ -203,7 +202,6 @@ def dumps_notebook(nb):
     Examples
     --------
     >>> import nbformat
-from nbformat.v4.rwbase import rejoin_lines, strip_transient
     >>> text = dumps_notebook(normalize_notebook(nbformat.v4.new_notebook()))
     >>> text.endswith("\\n"), text.splitlines()[1]
     (True, ' "cells": [],')
@@ -261,7 +259,7 @@ def normalize(paths):
     return changed
 
 
-def _stored_form_problems(text, data, nb, display, clean_text):
+def _stored_form_problems(text, data, display, clean_text):
     problems = []
     for index, cell in enumerate(data.get("cells", [])):
         where = describe_cell(index, cell)
@@ -365,7 +363,7 @@ def check_notebook(path, *, rules=None, module=None):
 
     found = []
     if "stored-form" in rules:
-        found += _stored_form_problems(text, data, nb, display, clean_text)
+        found += _stored_form_problems(text, data, display, clean_text)
     if "kernelspec" in rules:
         name = data.get("metadata", {}).get("kernelspec", {}).get("name")
         if name != "python3":
