@@ -10,3 +10,11 @@ Sub-packages, each with one job:
 """
 
 __version__ = "0.1.0"
+
+
+def __getattr__(name):  # lazy: `from course import check` without importing everything up front
+    if name == "check":
+        from course.grading import check
+
+        return check
+    raise AttributeError(f"module 'course' has no attribute {name!r}")

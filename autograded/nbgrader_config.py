@@ -1,0 +1,29 @@
+"""nbgrader settings of the High-Stakes ML course. Every path is relative to this file,
+so a copy of this folder (a cohort, a test's temporary folder) is a course on its own.
+
+Run nbgrader through `python -m course.grading ...` (or the Makefile targets): it passes
+--CourseDirectory.root and puts the virtual environment's bin/ on PATH (nbgrader calls
+`alembic` from PATH when it creates the gradebook).
+"""
+
+from pathlib import Path
+
+from nbconvert.preprocessors import CSSHTMLHeaderPreprocessor
+from nbgrader.preprocessors import ClearHiddenTests, GetGrades
+
+from course.grading.feedback import HideHiddenTestOutputs
+
+HERE = Path(__file__).resolve().parent
+c = get_config()  # noqa: F821 (provided by nbgrader when it loads this file)
+
+c.CourseDirectory.course_id = "high-stakes-ml"
+c.CourseDirectory.root = str(HERE)
+# sqlite:/// + an absolute path = four slashes: the gradebook always sits beside this file.
+c.CourseDirectory.db_url = f"sqlite:///{HERE / 'gradebook.db'}"
+
+# Every cell of a submission gets 10 seconds; an endless loop is interrupted and scores 0.
+c.ExecutePreprocessor.timeout = 10
+# A deleted test cell is put back from the gradebook (otherwise it waits for a manual grade).
+c.OverwriteCells.add_missing_cells = True
+# Feedback shows grades and visible checks, never hidden tests nor their failing outputs.
+c.GenerateFeedback.preprocessors = [GetGrades, HideHiddenTestOutputs, ClearHiddenTests, CSSHTMLHeaderPreprocessor]

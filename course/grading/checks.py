@@ -1,0 +1,234 @@
+"""Instant self-checks: ``check("question-id")`` runs a question's visible tests.
+
+The visible tests of every graded question live here, in the course package, one file
+per assignment under ``course/grading/questions/``. The nbgrader test cell of a question
+starts with ``check("question-id")``, so the tests that nbgrader grades and the learner's
+instant check are the same code. Hidden tests stay in the instructor's source notebook.
+"""
+
+from __future__ import annotations
+
+import difflib
+import inspect
+import re
+import sys
+from dataclasses import dataclass
+from typing import Callable
+
+__all__ = ["CheckFailed", "Question", "check", "get_question", "question_ids"]
+
+_ID_PATTERN = re.compile(r"^[A-Za-z0-9_-]+$")
+_REGISTRY: dict[str, "Question"] = {}
+_RED, _GREEN, _RESET = "\x1b[31m", "\x1b[32m", "\x1b[0m"
+
+
+class CheckFailed(AssertionError):
+    """A visible check failed. The message says which test, what was expected and a hint.
+
+    It is an ``AssertionError``, so nbgrader counts the test cell as failed. In Jupyter
+    it shows its message alone, without a traceback of the course's internals.
+    """
+
+    def _render_traceback_(self):
+        # IPython calls this instead of printing a traceback: the message is the story.
+        return [f"{_RED}{line}{_RESET}" if line.startswith("✗") else line for line in str(self).splitlines()]
+
+
+@dataclass(frozen=True)
+class VisibleTest:
+    """One visible test: a function whose parameters name the learner's objects."""
+
+    function: Callable
+    description: str
+    hint: str | None
+    names: tuple[str, ...]
+
+
+class Question:
+    """A graded question and its visible tests, registered under a unique id.
+
+    Parameters
+    ----------
+    question_id : str
+        Unique across the course, letters, digits, ``-`` and ``_`` only (it doubles as an
+        nbgrader ``grade_id`` stem). By convention it starts with the assignment number,
+        e.g. ``"00-base-rate"``.
+    title : str
+        A few words shown to the learner with every verdict.
+    register : bool, default=True
+        Add the question to the course registry so that ``check(question_id)`` finds it.
+        ``False`` makes a free-standing question (for a quick try or a test).
+
+    Examples
+    --------
+    >>> from course.grading import Question
+    >>> q = Question("demo-double", "Double a number", register=False)
+    >>> @q.test(hint="Multiply by 2.")
+    ... def doubles_three(double):
+    ...     "double(3) is 6"
+    ...     assert double(3) == 6, f"double(3) should be 6, got {double(3)!r}"
+    >>> q.run({"double": lambda x: 2 * x})
+    '✓ demo-double (Double a number): the 1 visible check passed.'
+    """
+
+    def __init__(self, question_id: str, title: str, *, register: bool = True):
+        if not isinstance(question_id, str) or not _ID_PATTERN.match(question_id):
+            raise ValueError(
+                f"question_id must be letters, digits, '-' or '_' (an nbgrader grade_id stem), got {question_id!r}."
+            )
+        origin = _caller_module()
+        if register and question_id in _REGISTRY and _REGISTRY[question_id]._origin != origin:
+            raise ValueError(
+                f"Question id {question_id!r} is already registered by {_REGISTRY[question_id]._origin}: "
+                "question ids must be unique across the course."
+            )
+        self.question_id = question_id
+        self.title = title
+        self.tests: list[VisibleTest] = []
+        self._origin = origin
+        if register:  # re-importing the same module replaces its questions
+            _REGISTRY[question_id] = self
+
+    def __repr__(self):
+        return f"Question({self.question_id!r}, {self.title!r}, tests={len(self.tests)})"
+
+    def test(self, function: Callable | None = None, *, hint: str | None = None):
+        """Register a visible test (use as a decorator, with or without ``hint=``).
+
+        The test's parameters are looked up by name in the learner's namespace. Its
+        docstring's first line (or its name) tells the learner what is being checked;
+        its ``assert`` message says what was expected and what was found.
+        """
+
+        def register(func):
+            names = tuple(inspect.signature(func).parameters)
+            doc = (inspect.getdoc(func) or "").strip()
+            description = doc.splitlines()[0] if doc else func.__name__.replace("_", " ")
+            self.tests.append(VisibleTest(func, description, hint, names))
+            return func
+
+        return register(function) if function is not None else register
+
+    def run(self, namespace: dict) -> str:
+        """Run the visible tests against ``namespace``; return the success message.
+
+        Raises
+        ------
+        CheckFailed
+            If a name is missing or a test fails; the message explains what to fix.
+        """
+        if not self.tests:
+            raise RuntimeError(f"Question {self.question_id!r} has no visible tests yet.")
+        header = f"{self.question_id} ({self.title})"
+        needed = list(dict.fromkeys(name for test in self.tests for name in test.names))
+        missing = [name for name in needed if name not in namespace]
+        if missing:
+            listed = ", ".join(f"`{name}`" for name in missing)
+            verb = "is" if len(missing) == 1 else "are"
+            raise CheckFailed(
+                f"✗ {header}: {listed} {verb} not defined yet.\n"
+                f"  Write your answer in the cell above (it should define {listed}), run that cell, "
+                "then run this check again."
+            )
+        failures = []
+        for test in self.tests:
+            problem = _run_one(test, namespace)
+            if problem is not None:
+                failures.append((test, problem))
+        total = len(self.tests)
+        if failures and all(problem == _NOT_IMPLEMENTED for _, problem in failures):
+            raise CheckFailed(
+                f"✗ {header}: not answered yet.\n  {_NOT_IMPLEMENTED} Then run your answer cell and this check again."
+            )
+        if failures:
+            lines = [f"✗ {header}: {len(failures)} of {total} visible check{'s' if total > 1 else ''} failed.", ""]
+            for test, problem in failures:
+                lines.append(f"  ✗ {test.description}")
+                lines.extend(f"    {line}" for line in problem.splitlines())
+                if test.hint:
+                    lines.append(f"    Hint: {test.hint}")
+            lines += ["", "Fix your answer, run its cell again, then run this check again."]
+            raise CheckFailed("\n".join(lines))
+        if total == 1:
+            return f"✓ {header}: the 1 visible check passed."
+        return f"✓ {header}: all {total} visible checks passed."
+
+
+_NOT_IMPLEMENTED = "Your code still raises NotImplementedError: replace `raise NotImplementedError()` with your answer."
+
+
+def _run_one(test: VisibleTest, namespace: dict) -> str | None:
+    """Run one test; return None on success, else what went wrong in plain words."""
+    try:
+        test.function(*(namespace[name] for name in test.names))
+    except AssertionError as exc:
+        return str(exc) or "The check's condition was false."
+    except NotImplementedError:
+        return _NOT_IMPLEMENTED
+    except Exception as exc:  # the learner's code raised: say what, not where in our code
+        return f"Running your code raised {type(exc).__name__}: {exc}"
+    return None
+
+
+def _caller_module() -> str:
+    """The module that created the Question (frame 2 up: Question.__init__ -> caller)."""
+    frame = sys._getframe(2)
+    return frame.f_globals.get("__name__", "?")
+
+
+def _load_questions() -> None:
+    from course.grading import questions
+
+    questions.load_all()
+
+
+def question_ids() -> list[str]:
+    """Every registered question id, sorted."""
+    _load_questions()
+    return sorted(_REGISTRY)
+
+
+def get_question(question_id: str) -> Question:
+    """Return the registered :class:`Question`; a clear ``ValueError`` for an unknown id."""
+    _load_questions()
+    try:
+        return _REGISTRY[question_id]
+    except (KeyError, TypeError):
+        known = sorted(_REGISTRY)
+        close = difflib.get_close_matches(str(question_id), known, n=1)
+        suggestion = f" Did you mean {close[0]!r}?" if close else ""
+        raise ValueError(
+            f"Unknown question id {question_id!r}.{suggestion} Known question ids: {', '.join(known) or 'none'}."
+        ) from None
+
+
+def check(question_id: str, namespace: dict | None = None) -> None:
+    """Run the visible tests of a question on your work and print a verdict.
+
+    Parameters
+    ----------
+    question_id : str
+        The id printed in the question, e.g. ``"00-base-rate"``.
+    namespace : dict, optional
+        Where to find your objects. By default, the globals of the caller: in a
+        notebook, the variables and functions you defined.
+
+    Raises
+    ------
+    CheckFailed
+        An ``AssertionError`` whose message says which visible test failed, what was
+        expected, and a hint. Hidden tests may check more when your work is graded.
+    ValueError
+        If ``question_id`` is unknown (the message lists the known ids).
+
+    Examples
+    --------
+    >>> from course import check
+    >>> base_rate = 0.02
+    >>> check("00-base-rate", {"base_rate": base_rate})
+    ✓ 00-base-rate (The fraud base rate): all 2 visible checks passed.
+    """
+    question = get_question(question_id)
+    if namespace is None:
+        namespace = sys._getframe(1).f_globals
+    print(question.run(namespace))

@@ -1,0 +1,77 @@
+"""Keep hidden tests out of feedback, including the outputs of failing hidden tests.
+
+nbgrader's ``ClearHiddenTests`` removes hidden tests from the source of a test cell, but
+the cell's outputs were made by running them: a failing hidden ``assert`` prints its own
+line, its message and the neighbouring lines in the traceback. :class:`HideHiddenTestOutputs`
+runs before ``ClearHiddenTests`` (it needs the hidden text) and rewrites the outputs of
+every test cell that holds hidden tests:
+
+- an error raised by ``check(...)`` (a visible test) keeps its friendly message;
+- any other error keeps its name only: "a hidden test failed", nothing more;
+- output lines that quote a line of the hidden tests are dropped.
+"""
+
+from __future__ import annotations
+
+import re
+
+from nbgrader.preprocessors import NbGraderPreprocessor
+
+from course.grading.cells import BEGIN_HIDDEN, END_HIDDEN, MIN_SECRET_LENGTH, region_lines
+
+__all__ = ["HideHiddenTestOutputs", "scrub_outputs"]
+
+_ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
+# Errors whose messages come from the visible side (a check) or from the grader itself.
+VISIBLE_ERRORS = frozenset({"CheckFailed", "CellTimeoutError"})
+HIDDEN_FAILURE = (
+    "a hidden test of this question failed (hidden tests and their messages are not shown). "
+    "Re-read the question: the visible check cannot catch every mistake."
+)
+
+
+def _quotes_hidden(text: str, hidden: list[str]) -> bool:
+    plain = _ANSI.sub("", text)
+    return any(line in plain for line in hidden)
+
+
+def scrub_outputs(outputs: list, hidden: list[str]) -> list:
+    """Return ``outputs`` with every trace of the ``hidden`` lines removed (see module doc)."""
+    hidden = [line.strip() for line in hidden if len(line.strip()) >= MIN_SECRET_LENGTH]
+    cleaned = []
+    for output in outputs:
+        kind = output.get("output_type")
+        if kind == "error":
+            if output.get("ename") in VISIBLE_ERRORS:
+                output["traceback"] = [line for line in output.get("traceback", []) if not _quotes_hidden(line, hidden)]
+                if _quotes_hidden(output.get("evalue", ""), hidden):
+                    output["evalue"] = HIDDEN_FAILURE
+            else:
+                output["evalue"] = HIDDEN_FAILURE
+                output["traceback"] = [f"\x1b[0;31m{output.get('ename', 'Error')}\x1b[0m: {HIDDEN_FAILURE}"]
+        elif kind == "stream":
+            text = output.get("text", "")
+            text = "".join(line for line in text.splitlines(keepends=True) if not _quotes_hidden(line, hidden))
+            if not text:
+                continue
+            output["text"] = text
+        elif kind in ("execute_result", "display_data"):
+            data = output.get("data", {})
+            if any(_quotes_hidden(value if isinstance(value, str) else "".join(value), hidden)
+                   for mime, value in data.items() if mime.startswith("text/")):
+                continue
+        cleaned.append(output)
+    return cleaned
+
+
+class HideHiddenTestOutputs(NbGraderPreprocessor):
+    """nbgrader preprocessor: scrub the outputs of test cells that hold hidden tests.
+
+    Put it before ``ClearHiddenTests`` in ``GenerateFeedback.preprocessors``.
+    """
+
+    def preprocess_cell(self, cell, resources, cell_index):
+        source = cell.get("source", "")
+        if cell.get("cell_type") == "code" and BEGIN_HIDDEN in source:
+            cell.outputs = scrub_outputs(cell.get("outputs", []), region_lines(source, BEGIN_HIDDEN, END_HIDDEN))
+        return cell, resources

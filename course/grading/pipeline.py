@@ -1,0 +1,430 @@
+"""The instructor's pipeline on a course folder: release, collect, autograde, feedback, grades.
+
+Each step calls nbgrader's Python API in this process (nbgrader takes seconds to import:
+one import serves a whole batch), with the course root set explicitly, the virtual
+environment's ``bin/`` on PATH, and the gradebook's schema revision asked of alembic in
+this process (see :func:`_ask_alembic_in_process`). Each step returns a small report whose
+``lines()`` say what was done and where.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import os
+import re
+import shutil
+import sys
+import time
+import warnings
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import nbformat
+
+from course.grading.authoring import REPO_ROOT, lint_notebook
+from course.grading.cells import grade_id, secret_lines
+
+__all__ = [
+    "GradingError", "Course", "release", "collect", "autograde", "feedback", "export_grades",
+    "cell_grades", "leaked_lines", "read_notebook",
+]
+
+DEFAULT_ROOT = REPO_ROOT / "autograded"
+
+
+class GradingError(RuntimeError):
+    """A pipeline step could not do its job; the message says why and what to do."""
+
+
+def read_notebook(path: Path):
+    """Read a submitted notebook; ``ValueError`` with a plain reason if it is not one."""
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except UnicodeDecodeError:
+        raise ValueError("not a text file (is it a notebook at all?)") from None
+    try:
+        json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise ValueError(f"not valid notebook JSON ({exc.msg} at line {exc.lineno}, column {exc.colno})") from None
+    try:
+        return nbformat.reads(text, as_version=4)
+    except Exception as exc:  # valid JSON, but not a notebook nbformat can read
+        raise ValueError(f"JSON, but not a Jupyter notebook ({type(exc).__name__}: {str(exc)[:200]})") from None
+
+
+@dataclass
+class Course:
+    """A course folder: ``nbgrader_config.py``, ``source/``, ``release/``, ``submitted/``...
+
+    Examples
+    --------
+    >>> course = Course()
+    >>> course.source("00_warm_up").name
+    '00_warm_up'
+    """
+
+    root: Path = DEFAULT_ROOT
+
+    def __post_init__(self):
+        self.root = Path(self.root).resolve()
+        if not (self.root / "nbgrader_config.py").is_file():
+            raise GradingError(f"{self.root} is not a course folder: it has no nbgrader_config.py.")
+        self._apis = {}
+
+    def folder(self, kind: str, student: str | None = None, assignment: str | None = None) -> Path:
+        """``root/kind[/student]/assignment``, e.g. ``folder("submitted", "ada", "00_warm_up")``."""
+        parts = [p for p in (student, assignment) if p]
+        return self.root.joinpath(kind, *parts)
+
+    def source(self, assignment: str) -> Path:
+        path = self.folder("source", assignment=assignment)
+        if not path.is_dir():
+            known = sorted(p.name for p in self.folder("source").iterdir() if p.is_dir())
+            raise GradingError(f"No assignment {assignment!r} in {self.folder('source')}; known: {', '.join(known)}.")
+        return path
+
+    def notebook_names(self, assignment: str) -> list[str]:
+        return sorted(p.stem for p in self.source(assignment).glob("*.ipynb"))
+
+    def students(self, assignment: str) -> list[str]:
+        """Students with a folder for ``assignment`` in ``submitted/``."""
+        base = self.folder("submitted")
+        return sorted(p.parent.name for p in base.glob(f"*/{assignment}") if p.is_dir()) if base.is_dir() else []
+
+    @property
+    def db_url(self) -> str:
+        return f"sqlite:///{self.root / 'gradebook.db'}"
+
+    def api(self, *, timeout: float | None = None):
+        """nbgrader's ``NbGraderAPI`` configured from this folder's ``nbgrader_config.py``."""
+        if timeout not in self._apis:
+            from nbgrader.apps import NbGraderAPI
+            from traitlets.config.loader import PyFileConfigLoader
+
+            _ask_alembic_in_process()
+
+            bin_dir = str(Path(sys.executable).parent)
+            if bin_dir not in os.environ.get("PATH", "").split(os.pathsep):
+                os.environ["PATH"] = bin_dir + os.pathsep + os.environ.get("PATH", "")
+            config = PyFileConfigLoader("nbgrader_config.py", path=str(self.root)).load_config()
+            config.CourseDirectory.root = str(self.root)
+            config.CourseDirectory.db_url = self.db_url
+            config.Exchange.root = str(self.root / ".exchange")  # unused; keeps nbgrader away from /srv
+            if timeout is not None:
+                config.ExecutePreprocessor.timeout = timeout
+                config.Execute.timeout = timeout
+            self._apis[timeout] = NbGraderAPI(config=config)
+        return self._apis[timeout]
+
+    def gradebook(self):
+        from nbgrader.api import Gradebook
+
+        return Gradebook(self.db_url, course_id="high-stakes-ml")
+
+
+@contextmanager
+def _quiet_nbgrader():
+    """Harmless noise of nbgrader 0.9.6: SQLAlchemy 'not in session' warnings while grading, and
+    'missing id' warnings for a deleted test cell that nbgrader puts back without a cell id."""
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message=".*not in session.*")
+        warnings.filterwarnings("ignore", message="Cell is missing an id field")
+        yield
+
+
+def _alembic_head() -> str:
+    from alembic.config import Config
+    from alembic.script import ScriptDirectory
+    from nbgrader.dbutil import ALEMBIC_DIR
+
+    config = Config()
+    config.set_main_option("script_location", ALEMBIC_DIR)
+    return ScriptDirectory.from_config(config).get_current_head()
+
+
+def _ask_alembic_in_process() -> None:
+    """When nbgrader creates a gradebook it runs the ``alembic`` command in a new process
+    to learn the schema revision: about 10 s on a busy 2-core machine. alembic's Python
+    API gives the same answer from the same migration scripts in this process in 0.3 s."""
+    import nbgrader.api
+
+    nbgrader.api.get_alembic_version = _alembic_head
+
+
+def _log_errors(result: dict) -> str:
+    lines = [line for line in result.get("log", "").splitlines() if line.startswith(("[ERROR]", "[CRITICAL]"))]
+    if lines:
+        return "\n".join(lines[-8:])
+    error = result.get("error", "").strip().splitlines()
+    return error[-1] if error else "nbgrader gave no reason (see .nbgrader.log)"
+
+
+def leaked_lines(text: str, secrets: set[str]) -> list[str]:
+    """The secret lines found in ``text`` (HTML tags, entities and ANSI colours removed first)."""
+    plain = html.unescape(re.sub(r"<[^>]+>", "", text))
+    plain = re.sub(r"\x1b\[[0-9;]*[A-Za-z]", "", plain)
+    return sorted(line for line in secrets if line in plain)
+
+
+def _secrets(course: Course, assignment: str, *, solutions: bool = True) -> dict[str, set[str]]:
+    return {name: secret_lines(nbformat.read(course.source(assignment) / f"{name}.ipynb", as_version=4),
+                               solutions=solutions)
+            for name in course.notebook_names(assignment)}
+
+
+# --- release --------------------------------------------------------------------------------
+@dataclass
+class ReleaseReport:
+    assignment: str
+    folder: Path
+    notebooks: list[Path]
+
+    def lines(self) -> list[str]:
+        return [f"Released {self.assignment}: {len(self.notebooks)} notebook(s) without solutions nor hidden tests in",
+                f"  {self.folder}", "Give this folder to the learners (e.g. zip it)."]
+
+
+def release(course: Course, assignment: str) -> ReleaseReport:
+    """Check the authoring rules, run ``generate_assignment``, verify nothing secret leaked."""
+    problems = []
+    for name in course.notebook_names(assignment):
+        nb = nbformat.read(course.source(assignment) / f"{name}.ipynb", as_version=4)
+        problems += [f"{name}.ipynb: {p}" for p in lint_notebook(nb, assignment)]
+    if problems:
+        raise GradingError("Not released: fix these authoring problems first (docs/AUTHORING.md):\n  "
+                           + "\n  ".join(problems))
+    result = course.api().generate_assignment(assignment, force=True, create=True)
+    if not result["success"]:
+        raise GradingError(f"nbgrader generate_assignment failed:\n{_log_errors(result)}")
+    folder = course.folder("release", assignment=assignment)
+    notebooks = sorted(folder.glob("*.ipynb"))
+    for name, secrets in _secrets(course, assignment).items():
+        leaks = leaked_lines((folder / f"{name}.ipynb").read_text(encoding="utf-8"), secrets)
+        if leaks:
+            shutil.rmtree(folder)
+            raise GradingError(f"Release withdrawn: {name}.ipynb showed solution or hidden-test lines: {leaks[:3]}")
+    return ReleaseReport(assignment, folder, notebooks)
+
+
+# --- collect --------------------------------------------------------------------------------
+@dataclass
+class CollectReport:
+    assignment: str
+    inbox: Path
+    collected: dict[str, list[Path]] = field(default_factory=dict)
+    malformed: list[tuple[str, Path, str, Path]] = field(default_factory=list)  # student, file, reason, kept at
+    missing: list[str] = field(default_factory=list)
+    replaced: list[str] = field(default_factory=list)
+
+    def lines(self) -> list[str]:
+        out = [f"Collected {self.assignment} from {self.inbox}: {len(self.collected)} submission(s) "
+               f"into submitted/<student>/{self.assignment}/"]
+        out += [f"  {s}: {', '.join(p.name for p in files)}" + (" (replaced an earlier copy)" if s in self.replaced else "")
+                for s, files in self.collected.items()]
+        for student, path, reason, kept in self.malformed:
+            out.append(f"  MALFORMED {student}: {path.name} is {reason}. Not graded; kept in {kept}. "
+                       "Ask the student for a new copy.")
+        out += [f"  nothing from {s}: no {self.assignment} notebook in their folder" for s in self.missing]
+        return out
+
+
+def _submission_files(student_dir: Path, assignment: str, names: list[str]) -> list[Path]:
+    nested = student_dir / assignment
+    if nested.is_dir():
+        return sorted(nested.glob("*.ipynb"))
+    return sorted(p for p in student_dir.glob("*.ipynb") if p.stem in names or p.stem == assignment)
+
+
+def collect(course: Course, assignment: str, inbox: Path) -> CollectReport:
+    """Copy ``inbox/<student>/<assignment>.ipynb`` (or ``inbox/<student>/<assignment>/*.ipynb``)
+    into ``submitted/<student>/<assignment>/``.
+
+    A file that is not a readable notebook is reported by student and file, copied to
+    ``malformed/<student>/<assignment>/`` and left out; the other students proceed.
+    """
+    inbox = Path(inbox)
+    if not inbox.is_dir():
+        raise GradingError(f"{inbox} is not a folder of student folders (<folder>/<student>/{assignment}.ipynb).")
+    names = course.notebook_names(assignment)
+    report = CollectReport(assignment, inbox)
+    for student_dir in sorted(p for p in inbox.iterdir() if p.is_dir() and not p.name.startswith(".")):
+        student = student_dir.name
+        files = _submission_files(student_dir, assignment, names)
+        if not files:
+            report.missing.append(student)
+            continue
+        good = {}
+        for path in files:
+            try:
+                read_notebook(path)
+            except ValueError as exc:
+                kept = course.folder("malformed", student, assignment)
+                kept.mkdir(parents=True, exist_ok=True)
+                shutil.copy2(path, kept / path.name)
+                report.malformed.append((student, path, str(exc), kept / path.name))
+                continue
+            # a single-notebook assignment may arrive as <assignment>.ipynb: give it the notebook's name
+            good[path.stem if path.stem in names or len(names) != 1 else names[0]] = path
+        if not good:
+            continue
+        target = course.folder("submitted", student, assignment)
+        if target.exists():
+            shutil.rmtree(target)
+            report.replaced.append(student)
+        target.mkdir(parents=True)
+        for name, path in good.items():
+            shutil.copy2(path, target / f"{name}.ipynb")
+        report.collected[student] = [target / f"{name}.ipynb" for name in good]
+    return report
+
+
+# --- autograde ------------------------------------------------------------------------------
+@dataclass
+class StudentResult:
+    student: str
+    graded: bool
+    reason: str = ""
+    score: float = 0.0
+    max_score: float = 0.0
+    manual_pending: float = 0.0  # points of answers waiting for a human grader
+    timed_out: list[str] = field(default_factory=list)
+    seconds: float = 0.0
+
+
+@dataclass
+class AutogradeReport:
+    assignment: str
+    results: list[StudentResult]
+
+    @property
+    def failed(self) -> list[StudentResult]:
+        return [r for r in self.results if not r.graded]
+
+    def lines(self) -> list[str]:
+        out = [f"Autograded {self.assignment}: {len(self.results) - len(self.failed)} of {len(self.results)} "
+               "submission(s) graded; notebooks with outputs in autograded/<student>/, scores in gradebook.db"]
+        for r in self.results:
+            if r.graded:
+                extra = f"; {r.manual_pending:g} point(s) to grade by hand" if r.manual_pending else ""
+                extra += f"; timed out in {', '.join(r.timed_out)}" if r.timed_out else ""
+                out.append(f"  {r.student}: {r.score:g} / {r.max_score:g} auto-graded points ({r.seconds:.1f} s){extra}")
+            else:
+                out.append(f"  FAILED {r.student}: {r.reason}")
+        return out
+
+
+def _timed_out_cells(path: Path) -> list[str]:
+    with _quiet_nbgrader():
+        nb = nbformat.read(path, as_version=4)
+    return [grade_id(cell) or f"cell {i}" for i, cell in enumerate(nb.cells)
+            if any(o.get("ename") == "CellTimeoutError" for o in cell.get("outputs", []))]
+
+
+def autograde(course: Course, assignment: str, students: list[str] | None = None,
+              *, timeout: float | None = None) -> AutogradeReport:
+    """Autograde each submission in turn; one that cannot be graded does not stop the others."""
+    students = students or course.students(assignment)
+    if not students:
+        raise GradingError(f"No submissions of {assignment} in {course.folder('submitted')}: run collect first.")
+    api = course.api(timeout=timeout)
+    results = []
+    for student in students:
+        folder = course.folder("submitted", student, assignment)
+        unreadable = []
+        for path in sorted(folder.glob("*.ipynb")):
+            try:
+                read_notebook(path)
+            except ValueError as exc:
+                unreadable.append(f"{path.name} is {exc}")
+        if unreadable:
+            results.append(StudentResult(student, False, "; ".join(unreadable) + ". Ask the student for a new copy."))
+            continue
+        start = time.perf_counter()
+        with _quiet_nbgrader():
+            outcome = api.autograde(assignment, student, force=True, create=True)
+        seconds = time.perf_counter() - start
+        if not outcome["success"] or not course.folder("autograded", student, assignment).is_dir():
+            results.append(StudentResult(student, False, _log_errors(outcome), seconds=seconds))
+            continue
+        timed_out = [f"{nb.stem}:{cell}" for nb in sorted(course.folder("autograded", student, assignment).glob("*.ipynb"))
+                     for cell in _timed_out_cells(nb)]
+        results.append(StudentResult(student, True, timed_out=timed_out, seconds=seconds))
+    with course.gradebook() as gb:
+        for r in results:
+            if r.graded:
+                submission = gb.find_submission(assignment, r.student)
+                r.score, r.max_score = submission.code_score, submission.max_code_score
+                r.manual_pending = sum(g.max_score for nb in submission.notebooks for g in nb.grades
+                                       if g.needs_manual_grade)
+    return AutogradeReport(assignment, results)
+
+
+@dataclass(frozen=True)
+class CellGrade:
+    score: float
+    max_score: float
+    needs_manual_grade: bool
+    cell_type: str
+
+
+def cell_grades(course: Course, assignment: str) -> dict[str, dict[str, CellGrade]]:
+    """``{student: {grade_id: CellGrade}}`` of every graded submission of ``assignment``."""
+    table = {}
+    with course.gradebook() as gb:
+        for submission in gb.find_assignment(assignment).submissions:
+            table[submission.student.id] = {
+                grade.name: CellGrade(grade.score, grade.max_score, grade.needs_manual_grade, grade.cell.cell_type)
+                for notebook in submission.notebooks for grade in notebook.grades
+            }
+    return table
+
+
+# --- feedback -------------------------------------------------------------------------------
+@dataclass
+class FeedbackReport:
+    assignment: str
+    files: list[Path]
+    withheld: list[tuple[Path, list[str]]]
+
+    def lines(self) -> list[str]:
+        out = [f"Feedback for {self.assignment}: {len(self.files)} HTML file(s) in feedback/<student>/{self.assignment}/"]
+        out += [f"  {p.parent.parent.name}: {p}" for p in self.files]
+        out += [f"  WITHHELD {p}: it showed hidden text {leaks[:2]}; file deleted, report this bug"
+                for p, leaks in self.withheld]
+        return out
+
+
+def feedback(course: Course, assignment: str) -> FeedbackReport:
+    """Generate feedback HTML for every autograded submission; withhold any file that leaks."""
+    with _quiet_nbgrader():
+        result = course.api().generate_feedback(assignment, force=True)
+    if not result["success"]:
+        raise GradingError(f"nbgrader generate_feedback failed:\n{_log_errors(result)}")
+    secrets = _secrets(course, assignment, solutions=False)  # a learner's feedback shows their own answers
+    files, withheld = [], []
+    for path in sorted(course.folder("feedback").glob(f"*/{assignment}/*.html")):
+        leaks = leaked_lines(path.read_text(encoding="utf-8"), secrets.get(path.stem, set()))
+        if leaks:
+            path.unlink()
+            withheld.append((path, leaks))
+        else:
+            files.append(path)
+    return FeedbackReport(assignment, files, withheld)
+
+
+# --- grades ---------------------------------------------------------------------------------
+def export_grades(course: Course, to: Path | None = None) -> tuple[Path, list[dict]]:
+    """Write nbgrader's grade export (one row per student and assignment) as CSV."""
+    import csv
+
+    from nbgrader.plugins import CsvExportPlugin
+
+    to = Path(to) if to else course.root / "grades.csv"
+    with course.gradebook() as gb:
+        CsvExportPlugin(to=str(to), parent=course.api()).export(gb)
+    with open(to, newline="", encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
+    return to, rows
+

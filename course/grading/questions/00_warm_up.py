@@ -1,0 +1,119 @@
+"""Visible tests of assignment 00_warm_up (autograded/source/00_warm_up/00_warm_up.ipynb).
+
+Visible tests check the shape of an answer and teach on tiny hand-made examples;
+the hidden tests in the source notebook check the exact values.
+"""
+
+from __future__ import annotations
+
+import numbers
+
+import numpy as np
+import pandas as pd
+
+from course.grading import Question
+
+
+def _is_number(value) -> bool:
+    return isinstance(value, numbers.Real) and not isinstance(value, (bool, np.bool_))
+
+
+def _describe(value) -> str:
+    return f"a {type(value).__name__}" if not _is_number(value) else repr(value)
+
+
+# --- 00-base-rate -------------------------------------------------------------------------
+base_rate_question = Question("00-base-rate", "The fraud base rate")
+
+
+@base_rate_question.test(hint="A share is one number: the number of frauds divided by the number of transactions.")
+def base_rate_is_one_number(base_rate):
+    """base_rate is a single number"""
+    assert _is_number(base_rate), f"base_rate should be a single number, got {_describe(base_rate)}."
+
+
+@base_rate_question.test(hint="Write the share as a fraction of 1 (0.02), not a percentage (2) or a count.")
+def base_rate_is_a_share(base_rate):
+    """base_rate is a share between 0 and 1"""
+    assert _is_number(base_rate) and 0 <= base_rate <= 1, f"base_rate should be between 0 and 1, got {base_rate!r}."
+
+
+# --- 00-fraud-loss ------------------------------------------------------------------------
+fraud_loss_question = Question("00-fraud-loss", "The money lost to fraud")
+
+
+@fraud_loss_question.test(hint="Select the amounts of the fraudulent rows, then add them up.")
+def fraud_loss_is_one_number(fraud_loss):
+    """fraud_loss is a single amount in euros"""
+    assert _is_number(fraud_loss), f"fraud_loss should be a single number (euros), got {_describe(fraud_loss)}."
+
+
+@fraud_loss_question.test(hint="Frauds are a part of all transactions: their total lies between 0 and the total of every amount.")
+def fraud_loss_is_plausible(fraud_loss, df):
+    """fraud_loss is positive and at most the total of all amounts"""
+    total = float(df["amount"].sum())
+    assert _is_number(fraud_loss) and 0 < fraud_loss <= total, (
+        f"fraud_loss should be above 0 and at most {total:,.2f} (all amounts together), got {fraud_loss!r}."
+    )
+
+
+# --- 00-share-above -----------------------------------------------------------------------
+share_above_question = Question("00-share-above", "Share of frauds above an amount")
+_TINY = pd.DataFrame(
+    {"amount": [10.0, 50.0, 200.0, 300.0, 1000.0, 150.0], "is_fraud": [0, 1, 1, 0, 1, 0]}
+)
+
+
+@share_above_question.test(hint="Return one number, e.g. float(...) of a mean of True/False values.")
+def share_above_returns_a_share(share_of_frauds_above):
+    """share_of_frauds_above(df, threshold) returns a number between 0 and 1"""
+    result = share_of_frauds_above(_TINY.copy(), 100)
+    assert _is_number(result) and 0 <= result <= 1, f"expected a number between 0 and 1, got {result!r}."
+
+
+@share_above_question.test(
+    hint="Keep the frauds first, then ask which of them are above the threshold. "
+    "P(amount > t | fraud) is not P(fraud | amount > t)."
+)
+def share_above_counts_among_frauds(share_of_frauds_above):
+    """on 6 transactions, 2 of the 3 frauds (50, 200, 1000 euros) are above 100 euros"""
+    result = share_of_frauds_above(_TINY.copy(), 100)
+    assert _is_number(result) and np.isclose(result, 2 / 3), (
+        f"frauds of 50, 200 and 1000 euros: 2 of 3 are above 100, so expected 0.667, got {result!r}."
+    )
+
+
+@share_above_question.test(hint="Use the df and threshold you are given, not the global ones.")
+def share_above_uses_its_arguments(share_of_frauds_above):
+    """the result changes with the threshold"""
+    low, high = share_of_frauds_above(_TINY.copy(), 0), share_of_frauds_above(_TINY.copy(), 5000)
+    assert (low, high) == (1, 0), (
+        f"every fraud is above 0 euros (expected 1) and none above 5000 (expected 0), got {low!r} and {high!r}."
+    )
+
+
+# --- 00-rate-by-day -----------------------------------------------------------------------
+rate_by_day_question = Question("00-rate-by-day", "Fraud rate per day")
+_WEEK = pd.DataFrame({"day": [0, 0, 1, 1, 1, 2], "amount": [5.0] * 6, "is_fraud": [1, 0, 0, 0, 1, 0]})
+
+
+@rate_by_day_question.test(hint="df.groupby('day')[...] followed by one aggregation gives a Series indexed by day.")
+def rate_by_day_is_a_series(fraud_rate_by_day):
+    """fraud_rate_by_day(df) returns a pandas Series"""
+    result = fraud_rate_by_day(_WEEK.copy())
+    assert isinstance(result, pd.Series), f"expected a pandas Series indexed by day, got {_describe(result)}."
+
+
+@rate_by_day_question.test(hint="A day without fraud still has a rate (0.0): do not filter the frauds before grouping.")
+def rate_by_day_has_every_day(fraud_rate_by_day):
+    """one entry per day, in day order, including a day without fraud"""
+    result = fraud_rate_by_day(_WEEK.copy())
+    days = list(getattr(result, "index", []))
+    assert days == [0, 1, 2], f"days 0, 1 and 2 have transactions, so the index should be [0, 1, 2], got {days}."
+
+
+@rate_by_day_question.test(hint="A rate is a share of that day's transactions: between 0 and 1.")
+def rate_by_day_values_are_shares(fraud_rate_by_day):
+    """every daily rate lies between 0 and 1"""
+    result = pd.Series(fraud_rate_by_day(_WEEK.copy()), dtype=float)
+    assert result.between(0, 1).all(), f"every rate should be between 0 and 1, got {result.tolist()}."

@@ -1,0 +1,166 @@
+"""The real nbgrader pipeline, once per assignment (see ``conftest.py`` for the batch).
+
+Each test only reads the results of the batch: release, collect, autograde, feedback and
+the grade export ran once for every assignment of ``autograded/source/``.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from course.grading.cells import BEGIN_HIDDEN, cell_role, checked_question_ids, grade_id, secret_lines
+from course.grading.pipeline import leaked_lines
+
+pytestmark = pytest.mark.grading
+
+
+def _result(batch, student):
+    return next(r for r in batch.reports["autograde"].results if r.student == student)
+
+
+def _scores(batch, student):
+    return {gid: grade.score for gid, grade in batch.grades[student].items() if grade.cell_type == "code"}
+
+
+def test_release_holds_no_solution_and_no_hidden_test(batch):
+    for name, released in batch.released.items():
+        text = "\n".join(cell.source for cell in released.cells)
+        leaks = leaked_lines(text, secret_lines(batch.source[name]))
+        assert not leaks, f"{name}: the released notebook shows solution or hidden-test lines: {leaks}"
+        assert BEGIN_HIDDEN not in text and "### BEGIN SOLUTION" not in text
+        for cell in released.cells:
+            if cell_role(cell) == "answer":
+                assert "raise NotImplementedError()" in cell.source, f"{grade_id(cell)} is released without a stub"
+
+
+def test_solution_earns_full_marks(batch):
+    result = _result(batch, "solution")
+    assert result.graded, result.reason
+    assert batch.auto_max() > 0
+    assert (result.score, result.max_score) == (batch.auto_max(), batch.auto_max())
+    manual = [g for g in batch.grades["solution"].values() if g.cell_type == "markdown"]
+    assert all(g.needs_manual_grade for g in manual), "an answered written question waits for a human grader"
+
+
+def test_untouched_release_scores_zero(batch):
+    result = _result(batch, "stub")
+    assert result.graded, result.reason
+    assert result.score == 0, _scores(batch, "stub")
+    assert not any(g.needs_manual_grade for g in batch.grades["stub"].values())
+
+
+def test_every_question_has_common_wrong_answers(batch):
+    assert batch.wrong_answers is not None, (
+        f"No tests/grading/wrong_answers/{batch.assignment}.py: add the common wrong answers of every "
+        "question there (docs/AUTHORING.md, 'Wrong answers')."
+    )
+    answered = set(batch.wrong_answers)
+    missing = [g.name for g in batch.groups if not answered & set(g.answer_ids)]
+    assert not missing, f"{batch.assignment}: questions without any wrong answer: {missing}"
+
+
+def test_a_wrong_answer_loses_the_points_of_its_question_and_only_those(batch):
+    assert batch.wrong_plan, "no wrong answers to grade (see test_every_question_has_common_wrong_answers)"
+    problems = []
+    for student, plan in batch.wrong_plan.items():
+        assert _result(batch, student).graded, _result(batch, student).reason
+        for group in batch.groups:
+            wrong = [plan[a] for a in group.answer_ids if a in plan]
+            score = batch.group_score(student, group)
+            if wrong and score != 0:
+                problems.append(f"{group.name} ({wrong[0]!r}) still earns {score:g} of {group.points:g} points")
+            if not wrong and score != group.points:
+                problems.append(f"{group.name} has the solution but lost points ({score:g} of {group.points:g}) "
+                                f"next to wrong answers {sorted(plan.values())}")
+    assert not problems, "\n".join(problems)
+
+
+def test_hidden_tests_catch_a_wrong_answer_the_visible_check_lets_through(batch):
+    """A hidden test that no wrong answer makes fail proves nothing: each one must earn its place."""
+    passed_visible = {}  # question -> wrong answers that passed its visible check, so were caught by hidden tests
+    for student, plan in batch.wrong_plan.items():
+        cells = {grade_id(c): c for nb in batch.autograded(student).values() for c in nb.cells}
+        for group in batch.groups:
+            wrong = [plan[a] for a in group.answer_ids if a in plan]
+            outputs = [o for gid in group.test_ids for o in cells[gid].outputs]
+            if wrong and not any(o.get("ename") == "CheckFailed" for o in outputs):
+                passed_visible.setdefault(group.name, []).append(wrong[0])
+    missing = [g.name for g in batch.groups if g.name not in passed_visible]
+    assert not missing, (
+        f"For {missing}, every wrong answer is caught by the visible check already: add a common wrong answer "
+        "that only the hidden tests catch (or the hidden tests are not tested)."
+    )
+
+
+def test_tampered_test_cells_are_graded_with_the_original_tests(batch):
+    result = _result(batch, "tampered")
+    assert result.graded, result.reason
+    tampered_groups = [g for g in batch.groups if set(g.test_ids) & set(batch.tampered)]
+    for group in tampered_groups:
+        assert batch.group_score("tampered", group) == 0, f"{group.name}: the tampered test cell was trusted"
+    for group in batch.groups:
+        if group not in tampered_groups:
+            assert batch.group_score("tampered", group) == group.points, group.name
+    waiting = [gid for gid, g in batch.grades["tampered"].items() if g.cell_type == "code" and g.needs_manual_grade]
+    assert not waiting, f"test cells left waiting for a manual grade: {waiting}"
+    cells = {grade_id(c): c for nb in batch.autograded("tampered").values() for c in nb.cells}
+    for gid in batch.tampered:
+        assert gid in cells and checked_question_ids(cells[gid].source), f"{gid} was not restored from the gradebook"
+
+
+def test_endless_loop_times_out_and_scores_zero_on_its_question_only(batch):
+    result = _result(batch, "endless-loop")
+    assert result.graded, result.reason
+    assert result.timed_out, "no cell timed out"
+    for group in batch.groups:
+        expected = 0 if group is batch.loop_group else group.points
+        assert batch.group_score("endless-loop", group) == expected, group.name
+
+
+def test_malformed_submissions_are_reported_kept_and_the_rest_is_graded(batch):
+    collect = batch.reports["collect"]
+    [(student, path, reason, kept)] = collect.malformed
+    assert student == "not-json" and "not valid notebook JSON" in reason
+    assert kept.read_bytes() == path.read_bytes(), "the malformed file must be kept as it came"
+    assert any("MALFORMED not-json" in line for line in collect.lines())
+    assert not batch.course.folder("submitted", "not-json", batch.assignment).exists()
+
+    report = batch.reports["autograde"]
+    assert [r.student for r in report.failed] == ["not-json-direct"]
+    assert "not valid notebook JSON" in report.failed[0].reason
+    graded = {r.student for r in report.results if r.graded}
+    assert {"solution", "stub", "tampered", "endless-loop", *batch.wrong_plan} <= graded
+
+
+def test_feedback_shows_no_hidden_test(batch):
+    report = batch.reports["feedback"]
+    assert not report.withheld, f"feedback leaked hidden tests: {report.withheld}"
+    students = {p.parent.parent.name for p in report.files}
+    assert students == {r.student for r in batch.reports["autograde"].results if r.graded}
+    for path in report.files:
+        text = path.read_text(encoding="utf-8")
+        assert not leaked_lines(text, secret_lines(batch.source[path.stem], solutions=False))
+        assert BEGIN_HIDDEN not in text
+
+
+def test_check_passes_on_the_solution_and_explains_on_the_stub(batch):
+    for nb in batch.autograded("solution").values():
+        for cell in nb.cells:
+            for qid in checked_question_ids(cell.source) if cell_role(cell) == "tests" else []:
+                text = "".join(o.get("text", "") for o in cell.outputs if o.output_type == "stream")
+                assert f"✓ {qid}" in text, f"check({qid!r}) did not pass on the solution: {cell.outputs}"
+    for nb in batch.autograded("stub").values():
+        for cell in nb.cells:
+            for qid in checked_question_ids(cell.source) if cell_role(cell) == "tests" else []:
+                [error] = [o for o in cell.outputs if o.output_type == "error"][:1]
+                assert error.ename == "CheckFailed", f"check({qid!r}) on the stub: {error.ename}"
+                assert error.evalue.startswith(f"✗ {qid}")
+                assert "not defined yet" in error.evalue or "NotImplementedError" in error.evalue
+
+
+def test_grades_csv_has_every_graded_student(batch):
+    path, rows = batch.reports["grades"]
+    assert path.is_file()
+    mine = {row["student_id"]: float(row["score"]) for row in rows if row["assignment"] == batch.assignment}
+    assert mine["solution"] == batch.auto_max() and mine["stub"] == 0
+    assert "not-json" not in mine
