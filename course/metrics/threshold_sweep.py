@@ -77,29 +77,36 @@ def _warn_undefined_precision():
 
 def _check_timestamps(timestamps):
     """Calendar day number (int64) of each transaction, from datetimes (tz-aware or naive)."""
-    values = timestamps
-    if isinstance(values, (pd.Series, pd.Index)):
-        values = values.array
-    array = np.asarray(values) if not hasattr(values, "tz") else values
-    if getattr(array, "ndim", 1) != 1:
-        raise ValueError(f"timestamps must be one-dimensional, got shape {np.shape(array)}.")
+    if np.ndim(timestamps) != 1:
+        raise ValueError(f"timestamps must be one-dimensional, got shape {np.shape(timestamps)}.")
+    dtype = getattr(timestamps, "dtype", None)
+    if dtype is None:
+        dtype = np.asarray(timestamps).dtype
+    if dtype.kind in "biuf":
+        raise ValueError(
+            f"timestamps must be datetimes, got numbers ({dtype}): convert them first, "
+            "e.g. pd.to_datetime(seconds, unit='s')."
+        )
     try:
-        index = pd.DatetimeIndex(pd.to_datetime(values))
+        index = pd.DatetimeIndex(timestamps)
     except (TypeError, ValueError) as exc:
         raise ValueError(f"timestamps must be datetimes (e.g. datetime64), one per transaction: {exc}") from None
     if len(index) == 0:
         raise ValueError("timestamps is empty: at least one transaction is needed.")
     if index.hasnans:
         raise ValueError(f"timestamps has {int(index.isna().sum())} missing value(s) (NaT).")
-    if index.tz is not None:  # days are calendar days where the transactions happened
+    if index.tz is not None:  # days are the local calendar days of the transactions
         index = index.tz_localize(None)
     return index.values.astype("datetime64[D]").astype(np.int64)
 
 
 def _check_thresholds(threshold):
-    array = np.asarray(threshold, dtype=np.float64) if not isinstance(threshold, str) else None
+    try:
+        array = np.asarray(threshold, dtype=np.float64)
+    except (TypeError, ValueError):
+        array = None
     if array is None or array.ndim > 1:
-        raise ValueError(f"threshold must be a number or a 1-D array of numbers, got {threshold!r:.80}.")
+        raise ValueError(f"threshold must be a number or a 1-D array of numbers, got {str(threshold)[:80]}.")
     if np.isnan(array).any():
         raise ValueError("threshold must not be NaN.")
     return array

@@ -116,8 +116,10 @@ def base_rate_numbers(sweep, sampler, prevalence, *, max_points=2000):
     >>> sweep, sampler = ThresholdSweep(y, score), PrevalenceSampler(y, seed=0)
     >>> rare, _ = base_rate_numbers(sweep, sampler, 0.01)
     >>> common, _ = base_rate_numbers(sweep, sampler, 0.2)
-    >>> bool(abs(rare["roc_auc"] - common["roc_auc"]) < 0.05), bool(rare["average_precision"] < common["average_precision"])
-    (True, True)
+    >>> round(rare["roc_auc"], 2), round(common["roc_auc"], 2)  # barely moves
+    (0.86, 0.84)
+    >>> round(rare["average_precision"], 2), round(common["average_precision"], 2)  # falls
+    (0.25, 0.63)
     """
     frauds, genuines = sampler.counts(prevalence)
     if (frauds, genuines) == (sampler.n_frauds, sampler.n_genuines):

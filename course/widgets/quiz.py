@@ -186,7 +186,9 @@ class Quiz:
         self._texts = [""] * len(questions)
         blocks = []
         for i, question in enumerate(questions):
-            prompt = widgets.HTML(f'<div class="hsml-question" data-index="{i}"><b>{i + 1}.</b> {question.prompt}</div>')
+            prompt = widgets.HTML(
+                f'<div class="hsml-question" data-index="{i}"><b>{i + 1}.</b> {question.prompt}</div>'
+            )
             if isinstance(question, Question):
                 field = widgets.RadioButtons(options=question.options, value=None, layout=widgets.Layout(width="auto"))
             else:
@@ -205,7 +207,8 @@ class Quiz:
         question = self.questions[index]
         try:
             if value is None or (isinstance(value, str) and not value.strip()):
-                raise ValueError("Choose an answer first." if isinstance(question, Question) else "Type a number first.")
+                multiple_choice = isinstance(question, Question)
+                raise ValueError("Choose an answer first." if multiple_choice else "Type a number first.")
             result = question.check(value)
         except ValueError as exc:
             self.results[index] = None

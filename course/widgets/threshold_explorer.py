@@ -19,8 +19,8 @@ def threshold_numbers(sweep, threshold, cost_model, cost_curve):
 
     Keys: threshold, tp, fp, fn, tn, alerts, precision (NaN when nothing is flagged),
     recall, fpr, f1, alerts_per_day (with timestamps), expected_cost, cost_flag_nothing,
-    savings, least_cost_threshold (``inf`` = flag nothing), least_cost, and with a
-    capacity: capacity_threshold and within_capacity. ``cost_curve`` is the output of
+    savings, least_cost_threshold (``inf`` = flag nothing; within the capacity when one
+    is set), least_cost, and with a capacity: capacity_threshold and within_capacity. ``cost_curve`` is the output of
     :func:`course.plots.cost_curve_data` for this cost model.
 
     Examples
@@ -199,6 +199,15 @@ class ThresholdExplorer(Explorer):
         self.fixed_fraud_loss.disabled = change["new"] == "amount"
 
     # -- Explorer hooks -----------------------------------------------------------------
+
+    def _layout(self):
+        row = lambda *children: widgets.HBox(list(children), layout=widgets.Layout(flex_flow="row wrap"))  # noqa: E731
+        controls = widgets.VBox([
+            row(self.threshold_slider, self.least_cost_button, self.capacity_button),
+            row(self.review_cost, self.friction_cost, self.capacity),
+            row(self.fraud_loss_mode, self.fixed_fraud_loss),
+        ])
+        return widgets.VBox([controls, self.image, self.numbers])
 
     def _build_figure(self, figure):
         ax_pr, ax_roc, ax_cost = figure.subplots(1, 3)

@@ -110,7 +110,8 @@ def test_least_cost_respects_capacity():
     candidates = np.append(np.unique(score), np.inf)
     table = sweep.at(candidates, cost_model=capped, zero_division=0.0)
     fitting = table[table["within_capacity"]]
-    assert best == fitting["threshold"].iloc[np.flatnonzero(fitting["expected_cost"] == fitting["expected_cost"].min())[-1]]
+    cheapest = np.flatnonzero(fitting["expected_cost"] == fitting["expected_cost"].min())
+    assert best == fitting["threshold"].iloc[cheapest[-1]]
 
 
 @pytest.mark.parametrize(

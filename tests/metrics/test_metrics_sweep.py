@@ -184,6 +184,8 @@ def test_subset_equals_a_fresh_sweep():
         ({"y_true": [0, 1], "y_score": [0.1, 0.2], "amounts": [5.0, -1.0]}, "negative"),
         ({"y_true": [0, 1], "y_score": [0.1, 0.2], "timestamps": ["2024-01-01", None]}, "NaT"),
         ({"y_true": [0, 1], "y_score": [0.1, 0.2], "timestamps": ["2024-01-01"]}, "one value per transaction"),
+        ({"y_true": [0, 1], "y_score": [0.1, 0.2], "timestamps": [3, 4]}, "got numbers"),
+        ({"y_true": [0, 1], "y_score": [0.1, 0.2], "timestamps": ["monday", "tuesday"]}, "must be datetimes"),
     ],
 )
 def test_clear_errors(kwargs, message):

@@ -90,6 +90,21 @@ def test_threshold_explorer_cost_controls_and_buttons(data):
     assert explorer.displayed["alerts_per_day"] <= 20.0
 
 
+def widget_tree(widget):
+    yield widget
+    for child in getattr(widget, "children", ()):
+        yield from widget_tree(child)
+
+
+def test_threshold_explorer_layout_holds_every_control(data):
+    y, score, amounts, _ = data
+    explorer = ThresholdExplorer(y, score, amounts=amounts)
+    shown = list(widget_tree(explorer.widget))
+    for control in (*explorer.controls, explorer.least_cost_button, explorer.capacity_button,
+                    explorer.image, explorer.numbers):
+        assert any(control is w for w in shown), control.description if hasattr(control, "description") else control
+
+
 def test_threshold_explorer_marker_follows_the_slider(data):
     y, score, amounts, _ = data
     explorer = ThresholdExplorer(y, score, amounts=amounts)
@@ -153,7 +168,8 @@ def test_base_rate_numbers_equal_a_fresh_sweep_of_the_subsample():
     assert numbers["frauds"] == y[mask].sum() and numbers["genuines"] == (y == 0).sum()
     assert numbers["roc_auc"] == pytest.approx(fresh.roc_auc(), rel=1e-12)
     assert numbers["average_precision"] == pytest.approx(fresh.average_precision(), rel=1e-12)
-    assert numbers["no_skill_average_precision"] == numbers["prevalence"] == pytest.approx(mask[y == 1].sum() / mask.sum())
+    realized = mask[y == 1].sum() / mask.sum()
+    assert numbers["no_skill_average_precision"] == numbers["prevalence"] == pytest.approx(realized)
     assert curves["fpr"].size <= 500
 
 
