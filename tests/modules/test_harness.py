@@ -1,14 +1,11 @@
 """The notebook harness itself: it must fail when it should, and name the notebook and cell.
 
-Runs pytest in a subprocess on small notebooks in a temporary folder, with the
-harness loaded as a plugin, exactly as ``make test`` and ``make snapshot`` use it.
+Runs pytest (in-process, with pytester) on small notebooks in a temporary folder, with
+the harness loaded as a plugin, as ``make test`` and ``make snapshot`` use it.
 """
 
 import json
-import os
 import re
-import subprocess
-import sys
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -20,6 +17,8 @@ from course.notebooks import dumps_notebook, normalize_notebook
 from tests.modules import harness
 from tests.modules.harness import REPO_ROOT, SANITIZE_FILE
 from tests.modules.notebook_items import source_digest
+
+pytest_plugins = ["pytester"]
 
 EXPECTED_DIR = Path(__file__).parent / "expected_outputs"
 CHECKED = "# NBVAL_CHECK_OUTPUT\nprint(answer)"
@@ -41,31 +40,29 @@ def _stdout(text):
             "source_sha256": source_digest(CHECKED)}
 
 
-def _pytest(root, *args):
-    env = {**os.environ, "PYTHONPATH": str(REPO_ROOT)}
-    command = [sys.executable, "-m", "pytest", "-p", "tests.modules.harness", "-p", "no:cacheprovider",
-               "-q", "-rA", "--color=no", *args]
-    return subprocess.run(command, cwd=root, env=env, capture_output=True, text=True, timeout=240)
+def _pytest(pytester, *args):
+    result = pytester.runpytest_inprocess(
+        "-p", "tests.modules.harness", "-p", "no:cacheprovider", "-q", "-rA", "--color=no", *args
+    )
+    return result.ret, result.stdout.str()
 
 
 @pytest.fixture
-def course_root(tmp_path):
-    (tmp_path / "pytest.ini").write_text(
-        "[pytest]\ncourse_notebooks = modules\ncourse_expected_outputs = expected\n", encoding="utf-8"
-    )
+def course_root(pytester):
+    pytester.makeini("[pytest]\ncourse_notebooks = modules\ncourse_expected_outputs = expected\n")
     for folder in ("modules", "expected"):
-        (tmp_path / folder).mkdir()
-    return tmp_path
+        pytester.mkdir(folder)
+    return pytester
 
 
 def test_record_then_check(course_root):
-    modules, expected = course_root / "modules", course_root / "expected"
+    modules, expected = course_root.path / "modules", course_root.path / "expected"
     _notebook(modules, "good", "answer = 6 * 7", CHECKED, "# NBVAL_IGNORE_OUTPUT\nprint(object())")
     _notebook(modules, "broken", "answer = 1", CHECKED, "raise RuntimeError('boom')")
 
-    recorded = _pytest(course_root, "--record-expected-outputs", "modules")
-    assert recorded.returncode == 1, recorded.stdout  # the broken notebook fails...
-    assert "NOT RECORDED: modules/broken.ipynb" in recorded.stdout
+    status, out = _pytest(course_root, "--record-expected-outputs", "modules")
+    assert status == 1, out  # the broken notebook fails...
+    assert "NOT RECORDED: modules/broken.ipynb" in out
     assert not (expected / "broken.json").exists()  # ...and is not recorded
     assert json.loads((expected / "good.json").read_text())["cells"] == {"cell-2": _stdout("42\n")}
 
@@ -82,9 +79,8 @@ def test_record_then_check(course_root):
     })
     (expected / "good.json").write_text(json.dumps(recording))
 
-    checked = _pytest(course_root, "modules")
-    out = checked.stdout
-    assert checked.returncode == 1, out
+    status, out = _pytest(course_root, "modules")
+    assert status == 1, out
     assert "PASSED modules/good.ipynb::Cell 1" in out  # the recorded output was compared and matched
     assert "FAILED modules/good.ipynb::Cell 3 - Notebook cell execution failed" in out
     assert "Cell 3: Cell outputs differ" in out and "'0\\n' == '84\\n'" in out
