@@ -5,8 +5,11 @@
   scikit-learn's.
 - :class:`CostModel`, :func:`least_cost_threshold`, :func:`capacity_threshold`: money.
 - :func:`precision_at_k`, :func:`recall_at_k`, :func:`card_precision_at_k`: alert budgets.
+- :func:`pairwise_roc_auc`, :func:`trapezoid_pr_auc`, :func:`daily_precision_at_k`,
+  :func:`compare_rankings`: reading ROC-AUC and PR curves under rare fraud (module 02).
 """
 
+from course.metrics.auc import compare_rankings, daily_precision_at_k, pairwise_roc_auc, trapezoid_pr_auc
 from course.metrics.costs import CostModel, capacity_threshold, least_cost_threshold
 from course.metrics.ranking import card_precision_at_k, precision_at_k, recall_at_k
 from course.metrics.threshold_sweep import ThresholdResult, ThresholdSweep
@@ -20,4 +23,8 @@ __all__ = [
     "precision_at_k",
     "recall_at_k",
     "card_precision_at_k",
+    "pairwise_roc_auc",
+    "trapezoid_pr_auc",
+    "daily_precision_at_k",
+    "compare_rankings",
 ]

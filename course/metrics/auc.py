@@ -1,0 +1,225 @@
+"""Reading areas under curves when fraud is rare (module 02).
+
+- :func:`pairwise_roc_auc`: ROC-AUC as what it means, the share of (fraud, genuine) pairs
+  in which the fraud has the higher score, counted directly (all pairs or a random sample).
+- :func:`trapezoid_pr_auc`: the area under the precision-recall curve by straight lines
+  between its points, shown only to compare with average precision: linear interpolation
+  in precision-recall space is optimistic (a constant score gets about 0.5).
+- :func:`daily_precision_at_k`: transaction-level precision@k per day, averaged over days,
+  the twin of :func:`course.metrics.card_precision_at_k`.
+- :func:`compare_rankings`: the metrics of several models side by side, one row per model.
+
+Tie rule of the @k metrics: as in :mod:`course.metrics.ranking`, transactions (or cards)
+tied at the k-th score share the places left in proportion (the expected value of a random
+tie break), so the result does not depend on the row order.
+"""
+
+from __future__ import annotations
+
+from numbers import Integral
+
+import numpy as np
+import pandas as pd
+from sklearn.metrics import auc, average_precision_score, precision_recall_curve, roc_auc_score
+
+from course._validation import check_binary_labels, check_rng, check_same_length, check_scores
+from course.metrics.ranking import card_precision_at_k
+
+__all__ = ["pairwise_roc_auc", "trapezoid_pr_auc", "daily_precision_at_k", "compare_rankings"]
+
+# Comparisons made at once when counting every pair (bounds the memory to a few MB).
+_PAIRS_PER_CHUNK = 2_000_000
+
+
+def _labels_and_scores(y_true, y_score):
+    labels = check_binary_labels(y_true)
+    scores = check_scores(y_score)
+    check_same_length(y_true=labels, y_score=scores)
+    return labels, scores
+
+
+def _wins(fraud_scores, genuine_scores):
+    """Pairs won by the fraud, ties counting half: (fraud > genuine) + 0.5 (fraud == genuine)."""
+    return float(np.sum(fraud_scores > genuine_scores) + 0.5 * np.sum(fraud_scores == genuine_scores))
+
+
+def pairwise_roc_auc(y_true, y_score, *, n_pairs=None, seed=None):
+    """Share of (fraud, genuine) pairs in which the fraud has the higher score.
+
+    This is what ROC-AUC *means*: the chance that a random fraud outranks a random genuine
+    transaction, a tie counting one half. Counted directly, by comparing scores, so that it
+    checks :func:`sklearn.metrics.roc_auc_score` rather than repeating its formula.
+
+    Parameters
+    ----------
+    y_true : array-like of shape (n,)
+        1 for fraud, 0 for genuine; both classes must be present.
+    y_score : array-like of shape (n,)
+        Scores, higher = more suspicious.
+    n_pairs : int, default=None
+        ``None`` compares every fraud with every genuine transaction (exact; equal to
+        ``roc_auc_score`` up to rounding). An int draws that many (fraud, genuine) pairs
+        at random, with replacement: an estimate whose standard error is about
+        ``sqrt(auc * (1 - auc) / n_pairs)``.
+    seed : int or numpy.random.Generator, default=None
+        Required with ``n_pairs``: fixes the pairs drawn.
+
+    Returns
+    -------
+    float
+
+    Examples
+    --------
+    >>> from course.metrics import pairwise_roc_auc
+    >>> y = [0, 0, 1, 1]
+    >>> score = [0.1, 0.4, 0.35, 0.8]   # 3 of the 4 pairs put the fraud on top
+    >>> pairwise_roc_auc(y, score)
+    0.75
+    >>> pairwise_roc_auc([0, 1], [0.5, 0.5])  # a tie counts one half
+    0.5
+    >>> round(pairwise_roc_auc(y, score, n_pairs=10_000, seed=0), 2)
+    0.75
+    """
+    labels, scores = _labels_and_scores(y_true, y_score)
+    frauds, genuines = scores[labels == 1], scores[labels == 0]
+    if n_pairs is None:
+        if seed is not None:
+            raise ValueError("seed is only used with n_pairs (counting every pair draws nothing).")
+        rows = max(1, _PAIRS_PER_CHUNK // genuines.size)
+        won = sum(_wins(frauds[i:i + rows, None], genuines[None, :]) for i in range(0, frauds.size, rows))
+        return won / (frauds.size * genuines.size)
+    if isinstance(n_pairs, bool) or not isinstance(n_pairs, Integral) or n_pairs < 1:
+        raise ValueError(f"n_pairs must be a positive int (the number of pairs drawn) or None, got {n_pairs!r}.")
+    if seed is None:
+        raise ValueError("n_pairs draws pairs at random: pass a seed (e.g. seed=0) so the result is reproducible.")
+    rng = check_rng(seed)
+    won = _wins(frauds[rng.integers(frauds.size, size=n_pairs)], genuines[rng.integers(genuines.size, size=n_pairs)])
+    return won / n_pairs
+
+
+def trapezoid_pr_auc(y_true, y_score):
+    """Area under the precision-recall curve with straight lines between its points.
+
+    For comparison only: **use average precision** (:func:`sklearn.metrics.average_precision_score`).
+    Between two thresholds, precision does not move along a straight line (a random tie
+    break adds frauds and genuines in proportion, so precision follows a curve below the
+    chord), and scikit-learn's curve starts at (recall 0, precision 1): the trapezoid
+    credits precision that no threshold delivers. The gap is small when almost every score
+    is distinct and large for coarse scores (risk bands, rules): a constant score gets
+    ``(1 + prevalence) / 2`` instead of the prevalence.
+
+    Parameters
+    ----------
+    y_true : array-like of shape (n,)
+        1 for fraud, 0 for genuine; both classes must be present.
+    y_score : array-like of shape (n,)
+        Scores, higher = more suspicious.
+
+    Returns
+    -------
+    float
+
+    Examples
+    --------
+    >>> from course.metrics import trapezoid_pr_auc
+    >>> y = [1, 0, 0, 0, 0, 0, 0, 0, 0, 0]          # prevalence 0.1
+    >>> trapezoid_pr_auc(y, [0.5] * 10)              # a constant score: no skill at all
+    0.55
+    >>> from sklearn.metrics import average_precision_score
+    >>> float(average_precision_score(y, [0.5] * 10))  # average precision = prevalence
+    0.1
+    """
+    labels, scores = _labels_and_scores(y_true, y_score)
+    precision, recall, _ = precision_recall_curve(labels, scores)
+    return float(auc(recall, precision))
+
+
+def daily_precision_at_k(days, y_true, y_score, k):
+    """Transaction-level precision@k per day, averaged over days: a team reviewing k alerts a day.
+
+    For each day, the k highest-scored transactions of that day are reviewed; the day's
+    precision is the number of frauds among them divided by k. Ties at the k-th score are
+    shared in proportion (module docstring). A day with k transactions or fewer reviews
+    them all and still divides by k, as :func:`course.metrics.card_precision_at_k` does.
+
+    Parameters
+    ----------
+    days : array-like of shape (n,)
+        Day of each transaction (day numbers or dates).
+    y_true : array-like of shape (n,)
+        1 for fraud, 0 for genuine.
+    y_score : array-like of shape (n,)
+        Scores, higher = more suspicious.
+    k : int
+        Alerts reviewed per day (>= 1).
+
+    Returns
+    -------
+    float
+
+    Examples
+    --------
+    >>> from course.metrics import daily_precision_at_k
+    >>> days = [1, 1, 1, 2, 2, 2]
+    >>> y = [1, 1, 0, 0, 1, 0]
+    >>> score = [0.9, 0.8, 0.1, 0.7, 0.6, 0.2]
+    >>> daily_precision_at_k(days, y, score, k=2)   # day 1: 2/2, day 2: 1/2
+    0.75
+    """
+    labels = check_binary_labels(y_true, require_both=False)
+    # every transaction is its own "card": card precision@k is then transaction precision@k
+    return card_precision_at_k(np.arange(labels.size), days, labels, y_score, k)
+
+
+def compare_rankings(y_true, scores, *, days, card_ids, k, max_fpr=0.01):
+    """The ranking metrics of several models on the same transactions, one row per model.
+
+    Parameters
+    ----------
+    y_true : array-like of shape (n,)
+        1 for fraud, 0 for genuine; both classes must be present.
+    scores : dict of str -> array-like of shape (n,)
+        Each model's scores, by name.
+    days, card_ids : array-like of shape (n,)
+        Day and card of each transaction (for the daily @k metrics).
+    k : int
+        Alerts (transactions or cards) reviewed per day.
+    max_fpr : float, default=0.01
+        Upper false-positive rate of the partial ROC-AUC (``roc_auc_score(max_fpr=...)``,
+        McClish-standardized: 0.5 = no skill, 1 = perfect).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Index: the model names. Columns: ``roc_auc``, ``partial_roc_auc``,
+        ``average_precision``, ``precision_at_k`` (daily, transactions) and
+        ``card_precision_at_k`` (daily, cards).
+
+    Examples
+    --------
+    >>> from course.metrics import compare_rankings
+    >>> y = [1, 0, 0, 1, 0, 0]
+    >>> table = compare_rankings(y, {"a": [0.9, 0.1, 0.2, 0.8, 0.3, 0.4], "b": [0.1, 0.9, 0.2, 0.8, 0.3, 0.4]},
+    ...                          days=[1, 1, 1, 2, 2, 2], card_ids=[7, 8, 9, 7, 8, 9], k=1, max_fpr=0.5)
+    >>> table[["roc_auc", "average_precision", "precision_at_k"]].round(3)
+       roc_auc  average_precision  precision_at_k
+    a    1.000              1.000             1.0
+    b    0.375              0.417             0.5
+    """
+    labels = check_binary_labels(y_true)
+    if not isinstance(scores, dict) or not scores:
+        raise ValueError("scores must be a non-empty dict of model name -> scores.")
+    if not (isinstance(max_fpr, (int, float)) and not isinstance(max_fpr, bool) and 0 < max_fpr <= 1):
+        raise ValueError(f"max_fpr must be a number in (0, 1], got {max_fpr!r}.")
+    rows = {}
+    for name, y_score in scores.items():
+        model_scores = check_scores(y_score, name=f"scores[{name!r}]")
+        check_same_length(y_true=labels, **{f"scores[{name!r}]": model_scores})
+        rows[name] = {
+            "roc_auc": roc_auc_score(labels, model_scores),
+            "partial_roc_auc": roc_auc_score(labels, model_scores, max_fpr=max_fpr),
+            "average_precision": average_precision_score(labels, model_scores),
+            "precision_at_k": daily_precision_at_k(days, labels, model_scores, k),
+            "card_precision_at_k": card_precision_at_k(card_ids, days, labels, model_scores, k),
+        }
+    return pd.DataFrame.from_dict(rows, orient="index").astype(np.float64)

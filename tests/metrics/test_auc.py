@@ -1,0 +1,161 @@
+"""Pairwise ROC-AUC, trapezoid PR-AUC vs average precision, daily precision@k, model comparison."""
+
+import doctest
+
+import numpy as np
+import pytest
+from sklearn.metrics import average_precision_score, roc_auc_score
+
+import course.metrics.auc as auc_module
+from course.metrics import (
+    card_precision_at_k,
+    compare_rankings,
+    daily_precision_at_k,
+    pairwise_roc_auc,
+    precision_at_k,
+    trapezoid_pr_auc,
+)
+
+
+@pytest.fixture
+def tied_scores():
+    rng = np.random.default_rng(3)
+    y = (rng.random(3_000) < 0.05).astype(int)
+    score = np.round(rng.normal(size=3_000) + 1.2 * y, 1)  # rounding makes many ties
+    return y, score
+
+
+def test_docstring_examples():
+    result = doctest.testmod(auc_module, optionflags=doctest.NORMALIZE_WHITESPACE)
+    assert result.attempted >= 10
+    assert result.failed == 0
+
+
+def test_pairwise_count_equals_roc_auc_with_ties_and_chunks(tied_scores, monkeypatch):
+    y, score = tied_scores
+    expected = roc_auc_score(y, score)
+    assert pairwise_roc_auc(y, score) == pytest.approx(expected, abs=1e-12)
+    monkeypatch.setattr(auc_module, "_PAIRS_PER_CHUNK", 1_000)  # many chunks, same count
+    assert pairwise_roc_auc(y, score) == pytest.approx(expected, abs=1e-12)
+
+
+def test_a_perfect_a_reversed_and_an_all_tied_ranking():
+    y = [0, 0, 1, 1, 1]
+    assert pairwise_roc_auc(y, [0.1, 0.2, 0.3, 0.4, 0.5]) == 1.0
+    assert pairwise_roc_auc(y, [0.5, 0.4, 0.3, 0.2, 0.1]) == 0.0
+    assert pairwise_roc_auc(y, [0.3] * 5) == 0.5
+
+
+def test_sampled_pairs_estimate_and_reproducibility(tied_scores):
+    y, score = tied_scores
+    exact = roc_auc_score(y, score)
+    n_pairs = 20_000
+    estimate = pairwise_roc_auc(y, score, n_pairs=n_pairs, seed=1)
+    standard_error = np.sqrt(exact * (1 - exact) / n_pairs)
+    assert abs(estimate - exact) < 4 * standard_error
+    assert estimate == pairwise_roc_auc(y, score, n_pairs=n_pairs, seed=1)
+    assert estimate != pairwise_roc_auc(y, score, n_pairs=n_pairs, seed=2)
+    assert estimate == pairwise_roc_auc(y, score, n_pairs=n_pairs, seed=np.random.default_rng(1))
+
+
+def test_pairwise_input_checks():
+    with pytest.raises(ValueError, match="pass a seed"):
+        pairwise_roc_auc([0, 1], [0.1, 0.2], n_pairs=10)
+    with pytest.raises(ValueError, match="only used with n_pairs"):
+        pairwise_roc_auc([0, 1], [0.1, 0.2], seed=0)
+    for bad in (0, -5, 2.5, True):
+        with pytest.raises(ValueError, match="n_pairs must be a positive int"):
+            pairwise_roc_auc([0, 1], [0.1, 0.2], n_pairs=bad, seed=0)
+    with pytest.raises(ValueError, match="one class only"):
+        pairwise_roc_auc([0, 0], [0.1, 0.2])
+    with pytest.raises(ValueError, match="NaN"):
+        pairwise_roc_auc([0, 1], [0.1, np.nan])
+    with pytest.raises(ValueError, match="y_true has 2, y_score has 3"):
+        pairwise_roc_auc([0, 1], [0.1, 0.2, 0.3])
+
+
+def test_trapezoid_is_optimistic_for_coarse_scores(tied_scores):
+    y, score = tied_scores
+    prevalence = float(np.mean(y))
+    # no skill: the chord from (0, 1) to (1, prevalence) versus the prevalence itself
+    assert trapezoid_pr_auc(y, np.zeros(y.size)) == pytest.approx((1 + prevalence) / 2)
+    assert average_precision_score(y, np.zeros(y.size)) == pytest.approx(prevalence)
+    # three risk bands: the trapezoid credits far more than any threshold delivers
+    bands = np.digitize(score, [0.5, 1.5])
+    assert trapezoid_pr_auc(y, bands) > average_precision_score(y, bands) + 0.1
+
+
+def test_trapezoid_is_close_to_average_precision_when_scores_are_distinct():
+    rng = np.random.default_rng(0)
+    y = (rng.random(20_000) < 0.02).astype(int)
+    score = rng.normal(size=20_000) + 2.5 * y
+    assert trapezoid_pr_auc(y, score) == pytest.approx(average_precision_score(y, score), abs=0.01)
+
+
+def test_trapezoid_input_checks():
+    with pytest.raises(ValueError, match="one class only"):
+        trapezoid_pr_auc([1, 1], [0.1, 0.2])
+    with pytest.raises(ValueError, match="0 \\(genuine\\) and 1 \\(fraud\\)"):
+        trapezoid_pr_auc([0, 2], [0.1, 0.2])
+
+
+def test_daily_precision_at_k_averages_days_with_the_tie_rule():
+    days = [1, 1, 1, 1, 2, 2, 2]
+    y = [1, 0, 1, 0, 0, 1, 0]
+    score = [0.9, 0.5, 0.5, 0.1, 0.8, 0.7, 0.2]
+    # day 1, k=2: 0.9 (fraud) + one place for two tied at 0.5 (one fraud): 1.5 / 2
+    # day 2, k=2: 0.8 (genuine), 0.7 (fraud): 1 / 2
+    assert daily_precision_at_k(days, y, score, 2) == pytest.approx((0.75 + 0.5) / 2)
+    order = [6, 3, 0, 5, 2, 4, 1]
+    shuffled = [np.asarray(a)[order] for a in (days, y, score)]
+    assert daily_precision_at_k(*shuffled, 2) == pytest.approx((0.75 + 0.5) / 2)
+
+
+def test_daily_precision_at_k_on_one_day_is_precision_at_k(tied_scores):
+    y, score = tied_scores
+    for k in (1, 10, 150):
+        assert daily_precision_at_k(np.zeros(y.size), y, score, k) == pytest.approx(precision_at_k(y, score, k))
+
+
+def test_daily_precision_at_k_divides_by_k_on_a_short_day():
+    # day 2 has one transaction (a fraud) for a budget of 2: unused capacity finds nothing
+    assert daily_precision_at_k([1, 1, 2], [1, 1, 1], [0.3, 0.2, 0.1], 2) == pytest.approx((1.0 + 0.5) / 2)
+
+
+def test_daily_precision_at_k_input_checks():
+    with pytest.raises(ValueError, match="positive int"):
+        daily_precision_at_k([1, 1], [0, 1], [0.1, 0.2], 0)
+    with pytest.raises(ValueError, match="missing values"):
+        daily_precision_at_k([1, None], [0, 1], [0.1, 0.2], 1)
+    with pytest.raises(ValueError, match="NaN"):
+        daily_precision_at_k([1, 1], [0, 1], [0.1, np.nan], 1)
+
+
+def test_compare_rankings_gathers_each_metric(tied_scores):
+    y, score = tied_scores
+    rng = np.random.default_rng(5)
+    days = rng.integers(0, 5, y.size)
+    cards = rng.integers(0, 300, y.size)
+    noisy = score + rng.normal(size=y.size)
+    table = compare_rankings(y, {"sharp": score, "noisy": noisy}, days=days, card_ids=cards, k=10, max_fpr=0.05)
+    assert list(table.index) == ["sharp", "noisy"]
+    assert list(table.columns) == [
+        "roc_auc", "partial_roc_auc", "average_precision", "precision_at_k", "card_precision_at_k",
+    ]
+    row = table.loc["noisy"]
+    assert row["roc_auc"] == pytest.approx(roc_auc_score(y, noisy))
+    assert row["partial_roc_auc"] == pytest.approx(roc_auc_score(y, noisy, max_fpr=0.05))
+    assert row["average_precision"] == pytest.approx(average_precision_score(y, noisy))
+    assert row["precision_at_k"] == pytest.approx(daily_precision_at_k(days, y, noisy, 10))
+    assert row["card_precision_at_k"] == pytest.approx(card_precision_at_k(cards, days, y, noisy, 10))
+    assert (table.loc["sharp"] > table.loc["noisy"]).all()
+
+
+def test_compare_rankings_input_checks():
+    y, days, cards = [0, 1, 0, 1], [1, 1, 2, 2], [1, 2, 1, 2]
+    with pytest.raises(ValueError, match="non-empty dict"):
+        compare_rankings(y, {}, days=days, card_ids=cards, k=1)
+    with pytest.raises(ValueError, match="max_fpr"):
+        compare_rankings(y, {"m": [0.1, 0.2, 0.3, 0.4]}, days=days, card_ids=cards, k=1, max_fpr=0)
+    with pytest.raises(ValueError, match=r"scores\['short'\] has 3"):
+        compare_rankings(y, {"short": [0.1, 0.2, 0.3]}, days=days, card_ids=cards, k=1)
