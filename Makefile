@@ -22,6 +22,10 @@ $(STAMP): pyproject.toml requirements/constraints.txt
 	@test -x $(PY) || { echo "Creating $(VENV)/ with $(PYTHON)"; $(PYTHON) -m venv $(VENV); }
 	@echo "Installing the course and its pinned dependencies (requirements/constraints.txt)..."
 	$(PY) -m pip install --quiet --disable-pip-version-check -c requirements/constraints.txt -e '.[test]'
+	@# rfc3987-syntax (pulled in by jupyter-events for jsonschema's optional IRI checks) builds a
+	@# parser at import: about 2-3 s in every process that imports nbformat (nbgrader, nbval, Lab).
+	@# jsonschema skips those checks without it, and nothing in the course relies on them.
+	$(PY) -m pip uninstall --quiet --yes rfc3987-syntax
 	@touch $(STAMP)
 
 setup: $(STAMP)
@@ -54,3 +58,16 @@ snapshot: setup
 
 clean:
 	rm -rf build .pytest_cache
+
+# Instructor (graded assignments, docs/INSTRUCTORS.md): A=assignment, FROM=folder of student folders.
+#   make release A=00_warm_up | collect A=00_warm_up FROM=inbox/ | autograde A=... | feedback A=... | grades
+.PHONY: release collect autograde feedback grades
+GRADE = $(PY) -m course.grading
+release autograde feedback: setup
+	@test -n "$(A)" || { echo "usage: make $@ A=<assignment>, e.g. make $@ A=00_warm_up" >&2; exit 2; }
+	$(GRADE) $@ $(A)
+collect: setup
+	@test -n "$(A)" -a -n "$(FROM)" || { echo "usage: make collect A=<assignment> FROM=<folder>/<student>/<assignment>.ipynb" >&2; exit 2; }
+	$(GRADE) collect $(A) $(FROM)
+grades: setup
+	$(GRADE) grades

@@ -12,6 +12,7 @@ from nbconvert.preprocessors import CSSHTMLHeaderPreprocessor
 from nbgrader.preprocessors import ClearHiddenTests, GetGrades
 
 from course.grading.feedback import HideHiddenTestOutputs
+from course.grading.timeouts import CellTimeouts
 
 HERE = Path(__file__).resolve().parent
 c = get_config()  # noqa: F821 (provided by nbgrader when it loads this file)
@@ -21,8 +22,9 @@ c.CourseDirectory.root = str(HERE)
 # sqlite:/// + an absolute path = four slashes: the gradebook always sits beside this file.
 c.CourseDirectory.db_url = f"sqlite:///{HERE / 'gradebook.db'}"
 
-# Every cell of a submission gets 10 seconds; an endless loop is interrupted and scores 0.
-c.ExecutePreprocessor.timeout = 10
+# A cell of learner code gets 10 seconds (an endless loop is interrupted and scores 0);
+# the read-only setup cells (imports, data), restored from the gradebook, get 60.
+c.Execute.timeout_func = CellTimeouts(learner=10, setup=60)
 # A deleted test cell is put back from the gradebook (otherwise it waits for a manual grade).
 c.OverwriteCells.add_missing_cells = True
 # Feedback shows grades and visible checks, never hidden tests nor their failing outputs.

@@ -176,24 +176,27 @@ def _caller_module() -> str:
     return frame.f_globals.get("__name__", "?")
 
 
-def _load_questions() -> None:
+def question_ids() -> list[str]:
+    """Every registered question id of the course, sorted."""
     from course.grading import questions
 
     questions.load_all()
-
-
-def question_ids() -> list[str]:
-    """Every registered question id, sorted."""
-    _load_questions()
     return sorted(_REGISTRY)
 
 
 def get_question(question_id: str) -> Question:
     """Return the registered :class:`Question`; a clear ``ValueError`` for an unknown id."""
-    _load_questions()
+    from course.grading import questions
+
+    if not isinstance(question_id, str):
+        raise ValueError(f"question_id must be a string such as '00-base-rate', got {question_id!r}.")
+    if question_id not in _REGISTRY:  # the question's own assignment first: a notebook imports little
+        questions.load_for(question_id)
+    if question_id not in _REGISTRY:
+        questions.load_all()
     try:
         return _REGISTRY[question_id]
-    except (KeyError, TypeError):
+    except KeyError:
         known = sorted(_REGISTRY)
         close = difflib.get_close_matches(str(question_id), known, n=1)
         suggestion = f" Did you mean {close[0]!r}?" if close else ""

@@ -121,7 +121,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub = add("autograde", _autograde, "run every submission of A with the original tests; scores to gradebook.db")
     sub.add_argument("assignment")
     sub.add_argument("--student", action="append", help="only this student (repeatable)")
-    sub.add_argument("--timeout", type=float, help="seconds per cell (default: nbgrader_config.py)")
+    sub.add_argument("--timeout", type=float, help="seconds per cell of learner code (default: nbgrader_config.py)")
     add("feedback", _feedback, "write feedback/<student>/A/*.html, without hidden tests").add_argument("assignment")
     add("grades", _grades, "export every grade to a CSV file (default: <root>/grades.csv)").add_argument("--to")
     sub = add("build", _build, "build source/<a>/<a>.ipynb from authoring/<a>.py (all of them by default)")

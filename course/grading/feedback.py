@@ -15,7 +15,8 @@ from __future__ import annotations
 
 import re
 
-from nbgrader.preprocessors import NbGraderPreprocessor
+from nbconvert.preprocessors import Preprocessor
+from traitlets import Bool
 
 from course.grading.cells import BEGIN_HIDDEN, END_HIDDEN, MIN_SECRET_LENGTH, region_lines
 
@@ -64,11 +65,13 @@ def scrub_outputs(outputs: list, hidden: list[str]) -> list:
     return cleaned
 
 
-class HideHiddenTestOutputs(NbGraderPreprocessor):
+class HideHiddenTestOutputs(Preprocessor):
     """nbgrader preprocessor: scrub the outputs of test cells that hold hidden tests.
 
     Put it before ``ClearHiddenTests`` in ``GenerateFeedback.preprocessors``.
     """
+
+    enabled = Bool(True, help="nbgrader registers its preprocessors enabled").tag(config=True)
 
     def preprocess_cell(self, cell, resources, cell_index):
         source = cell.get("source", "")

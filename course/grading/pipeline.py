@@ -25,6 +25,7 @@ import nbformat
 
 from course.grading.authoring import REPO_ROOT, lint_notebook
 from course.grading.cells import grade_id, secret_lines
+from course.grading.timeouts import CellTimeouts
 
 __all__ = [
     "GradingError", "Course", "release", "collect", "autograde", "feedback", "export_grades",
@@ -112,9 +113,9 @@ class Course:
             config.CourseDirectory.root = str(self.root)
             config.CourseDirectory.db_url = self.db_url
             config.Exchange.root = str(self.root / ".exchange")  # unused; keeps nbgrader away from /srv
-            if timeout is not None:
-                config.ExecutePreprocessor.timeout = timeout
-                config.Execute.timeout = timeout
+            if timeout is not None:  # seconds for learner cells; setup cells keep their allowance
+                setup = getattr(config.Execute.get("timeout_func"), "setup", 60)
+                config.Execute.timeout_func = CellTimeouts(learner=timeout, setup=max(setup, timeout))
             self._apis[timeout] = NbGraderAPI(config=config)
         return self._apis[timeout]
 

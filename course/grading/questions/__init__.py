@@ -1,8 +1,9 @@
 """The visible tests of every assignment, one module per assignment.
 
 ``course/grading/questions/<assignment>.py`` (e.g. ``00_warm_up.py``) creates one
-:class:`course.grading.Question` per graded question. :func:`load_all` imports every
-module here, so ``check("question-id")`` finds any question of the course.
+:class:`course.grading.Question` per graded question, with ids that start with the
+assignment's number (``"00-base-rate"``). ``check("00-base-rate")`` imports the modules of
+assignment ``00_*`` only (:func:`load_for`); :func:`load_all` imports every module.
 """
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ from __future__ import annotations
 import importlib
 import pkgutil
 
-__all__ = ["load_all", "assignment_modules"]
+__all__ = ["load_all", "load_for", "assignment_modules"]
 
 
 def assignment_modules() -> list[str]:
@@ -22,3 +23,11 @@ def load_all() -> None:
     """Import every question module (cached by Python after the first call)."""
     for name in assignment_modules():
         importlib.import_module(f"{__name__}.{name}")
+
+
+def load_for(question_id: str) -> None:
+    """Import the modules of the assignment whose number starts ``question_id`` ("00-x": ``00_*``)."""
+    prefix = str(question_id).split("-", 1)[0] + "_"
+    for name in assignment_modules():
+        if name.startswith(prefix):
+            importlib.import_module(f"{__name__}.{name}")

@@ -1,0 +1,167 @@
+"""The grading batch: ONE real nbgrader run per assignment, read by every pipeline test.
+
+The ``batch`` fixture (``conftest.py``) calls :func:`build_batch` once per assignment.
+
+For each assignment of ``autograded/source/``, :func:`build_batch` copies ``autograded/``
+to a temporary folder, releases the assignment, builds a batch of submissions from the
+released notebook, then collects, autogrades, writes feedback and exports grades once:
+
+- ``solution``: every answer cell holds the solution;           expected: full auto marks
+- ``stub``: the released notebook, untouched;                   expected: zero
+- ``wrong-1``, ``wrong-2``...: the k-th common wrong answer of every answer cell
+  (``tests/grading/wrong_answers/<assignment>.py``), solutions elsewhere;
+                                                              expected: only those questions lose their points
+- ``tampered``: first question unanswered with its test cell replaced by ``assert True``,
+  second question unanswered with its test cell deleted;      expected: both score zero, nothing waits for a human
+- ``endless-loop``: ``while True: pass`` in the last question; expected: timeout, zero there, full elsewhere
+- ``not-json``: not a notebook (through collect);               expected: reported, kept, not graded
+- ``not-json-direct``: the same, dropped straight into ``submitted/``; expected: reported, the rest graded
+"""
+
+from __future__ import annotations
+
+import copy
+import importlib.util
+import os
+import shutil
+import time
+import warnings
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import nbformat
+from course.grading import pipeline
+from course.grading.cells import QuestionCells, cell_role, grade_id, questions, without_delimiters
+
+REPO = Path(__file__).resolve().parents[2]
+SOURCE = REPO / "autograded" / "source"
+WRONG_ANSWERS_DIR = Path(__file__).parent / "wrong_answers"
+ASSIGNMENTS = sorted(p.name for p in SOURCE.iterdir() if p.is_dir() and any(p.glob("*.ipynb"))) if SOURCE.is_dir() else []
+# Seconds per cell while testing: long enough for a cold import of pandas, short for the endless loop.
+TIMEOUT = float(os.environ.get("HSML_GRADING_TIMEOUT", "3"))
+NOT_JSON = '{"cells": [{"cell_type": "code", "source": "x = 1"'  # a notebook cut short
+WORKING_FOLDERS = ("release", "submitted", "autograded", "feedback", "malformed", "gradebook.db",
+                   "grades.csv", ".nbgrader.log", ".exchange", "__pycache__")
+TIMINGS: list[str] = []  # one line per batch, printed at the end of the run
+
+
+def load_wrong_answers(assignment: str) -> dict | None:
+    """``WRONG_ANSWERS`` of ``tests/grading/wrong_answers/<assignment>.py``, or None if there is no file."""
+    path = WRONG_ANSWERS_DIR / f"{assignment}.py"
+    if not path.is_file():
+        return None
+    spec = importlib.util.spec_from_file_location(f"wrong_answers_{assignment}", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module.WRONG_ANSWERS
+
+
+def fill(notebooks: dict, replace: dict[str, str], delete: set[str] = frozenset()) -> dict:
+    """Copies of ``notebooks`` with the cells of ``replace`` rewritten and those of ``delete`` removed."""
+    out = {}
+    for name, nb in notebooks.items():
+        nb = copy.deepcopy(nb)
+        nb.cells = [cell for cell in nb.cells if grade_id(cell) not in delete]
+        for cell in nb.cells:
+            if grade_id(cell) in replace:
+                cell.source = replace[grade_id(cell)]
+        out[name] = nb
+    return out
+
+
+@dataclass
+class Batch:
+    assignment: str
+    course: pipeline.Course
+    source: dict  # notebook name -> source notebook (solutions, hidden tests)
+    released: dict
+    groups: list[QuestionCells]  # auto-graded questions, in order
+    wrong_plan: dict[str, dict[str, str]]  # student -> {answer grade_id: why it is wrong}
+    wrong_answers: dict | None
+    tampered: dict[str, str] = field(default_factory=dict)  # test grade_id -> "assert True" / "deleted"
+    loop_group: QuestionCells | None = None
+    reports: dict = field(default_factory=dict)
+    grades: dict = field(default_factory=dict)
+    timings: dict = field(default_factory=dict)
+
+    def autograded(self, student: str) -> dict:
+        folder = self.course.folder("autograded", student, self.assignment)
+        with warnings.catch_warnings():  # nbgrader puts a deleted test cell back without a cell id
+            warnings.filterwarnings("ignore", message="Cell is missing an id field")
+            return {p.stem: nbformat.read(p, as_version=4) for p in sorted(folder.glob("*.ipynb"))}
+
+    def group_score(self, student: str, group: QuestionCells) -> float:
+        return sum(self.grades[student][gid].score for gid in group.test_ids)
+
+    def auto_max(self) -> float:
+        return sum(group.points for group in self.groups)
+
+
+def _groups(source: dict) -> list[QuestionCells]:
+    return [g for nb in source.values() for g in questions(nb) if not g.manual and g.test_ids]
+
+
+def _write(folder: Path, notebooks: dict) -> None:
+    folder.mkdir(parents=True, exist_ok=True)
+    for name, nb in notebooks.items():
+        nbformat.write(nb, folder / f"{name}.ipynb")
+
+
+def build_batch(assignment: str, root: Path) -> Batch:
+    timings = {}
+    shutil.copytree(REPO / "autograded", root, ignore=shutil.ignore_patterns(*WORKING_FOLDERS))
+    course = pipeline.Course(root)
+    start = time.perf_counter()
+    import nbgrader.apps  # noqa: F401  (slow import, once per session: timed apart)
+
+    timings["import nbgrader"] = time.perf_counter() - start
+    start = time.perf_counter()
+    release_report = pipeline.release(course, assignment)
+    timings["release"] = time.perf_counter() - start
+
+    names = course.notebook_names(assignment)
+    source = {n: nbformat.read(course.source(assignment) / f"{n}.ipynb", as_version=4) for n in names}
+    released = {n: nbformat.read(release_report.folder / f"{n}.ipynb", as_version=4) for n in names}
+    solution = {grade_id(c): without_delimiters(c.source) for nb in source.values() for c in nb.cells
+                if cell_role(c) in ("answer", "manual")}
+    groups = _groups(source)
+    wrong_answers = load_wrong_answers(assignment)
+    batch = Batch(assignment, course, source, released, groups, {}, wrong_answers, timings=timings)
+
+    students = {"solution": fill(released, solution), "stub": released}
+    for answer_id, cases in (wrong_answers or {}).items():
+        for k, (why, code) in enumerate(cases.items(), start=1):
+            batch.wrong_plan.setdefault(f"wrong-{k}", {})[answer_id] = why
+            students.setdefault(f"wrong-{k}", {})[answer_id] = code
+    for student in batch.wrong_plan:
+        students[student] = fill(released, {**solution, **students[student]})
+    if groups:
+        edited, removed = groups[0], groups[1] if len(groups) > 1 else groups[0]
+        batch.tampered = {edited.test_ids[0]: "assert True", removed.test_ids[-1]: "deleted"}
+        unanswered = set(edited.answer_ids) | set(removed.answer_ids)
+        kept = {gid: code for gid, code in solution.items() if gid not in unanswered}
+        kept[edited.test_ids[0]] = "assert True"
+        students["tampered"] = fill(released, kept, delete={removed.test_ids[-1]})
+        batch.loop_group = groups[-1]
+        students["endless-loop"] = fill(released, {**solution, groups[-1].answer_ids[0]: "while True:\n    pass"})
+
+    inbox = root.parent / f"inbox-{assignment}"
+    for student, notebooks in students.items():
+        # both layouts a learner may hand in: <student>/<notebook>.ipynb and <student>/<assignment>/...
+        _write(inbox / student / assignment if student == "stub" else inbox / student, notebooks)
+    (inbox / "not-json").mkdir(parents=True)
+    (inbox / "not-json" / f"{names[0]}.ipynb").write_text(NOT_JSON, encoding="utf-8")
+
+    batch.reports["collect"] = pipeline.collect(course, assignment, inbox)
+    direct = course.folder("submitted", "not-json-direct", assignment)
+    direct.mkdir(parents=True)
+    (direct / f"{names[0]}.ipynb").write_text(NOT_JSON, encoding="utf-8")
+    start = time.perf_counter()
+    batch.reports["autograde"] = pipeline.autograde(course, assignment, timeout=TIMEOUT)
+    timings["autograde"] = time.perf_counter() - start
+    start = time.perf_counter()
+    batch.reports["feedback"] = pipeline.feedback(course, assignment)
+    timings["feedback"] = time.perf_counter() - start
+    batch.reports["grades"] = pipeline.export_grades(course)
+    batch.grades = pipeline.cell_grades(course, assignment)
+    return batch
