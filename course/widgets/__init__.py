@@ -2,6 +2,7 @@
 
 - :class:`ThresholdExplorer`: threshold, costs and capacity -> counts, rates, money.
 - :class:`BaseRateExplorer`: prevalence -> ROC barely moves, precision-recall falls.
+- :class:`ImbalanceExplorer`: undersampling rate -> ranking flat, probabilities inflated.
 - :class:`Quiz`, :class:`Question`, :class:`NumericQuestion`: checked questions.
 - :class:`Explorer` (in :mod:`course.widgets.base`): the base to build new explorers.
 
@@ -11,7 +12,10 @@ Every explorer can be driven from code: set a control's ``value`` and read
 
 from course.widgets.base import Explorer
 from course.widgets.base_rate_explorer import BaseRateExplorer
+from course.widgets.imbalance_explorer import ImbalanceExplorer
 from course.widgets.quiz import NumericQuestion, Question, Quiz
 from course.widgets.threshold_explorer import ThresholdExplorer
 
-__all__ = ["Explorer", "ThresholdExplorer", "BaseRateExplorer", "Quiz", "Question", "NumericQuestion"]
+__all__ = [
+    "Explorer", "ThresholdExplorer", "BaseRateExplorer", "ImbalanceExplorer", "Quiz", "Question", "NumericQuestion",
+]
