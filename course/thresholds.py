@@ -56,6 +56,17 @@ def _check_rate(value, name):
     return float(value)
 
 
+def _check_probabilities(values, name):
+    """Float or 1-D array of numbers strictly between 0 and 1."""
+    try:
+        array = np.asarray(values, dtype=np.float64)
+    except (TypeError, ValueError):
+        array = None
+    if array is None or array.ndim > 1 or array.size == 0 or not ((array > 0) & (array < 1)).all():
+        raise ValueError(f"{name} must be strictly between 0 and 1 (a number or a 1-D array), got {values!r}.")
+    return array
+
+
 def decision_costs(y_true, y_pred, *, amounts=None, cost_model=None):
     """The money of hard decisions: alerts, errors, expected cost and savings.
 
@@ -265,8 +276,9 @@ def shifted_threshold(threshold, *, old_rate, new_rate):
     ----------
     threshold : float or array-like
         Thresholds on probabilities, strictly between 0 and 1.
-    old_rate, new_rate : float
+    old_rate, new_rate : float or array-like
         Fraud rate the probabilities are calibrated to, and the new one (in (0, 1)).
+        Arrays broadcast with ``threshold``: e.g. one threshold, many new rates.
 
     Returns
     -------
@@ -280,10 +292,11 @@ def shifted_threshold(threshold, *, old_rate, new_rate):
     >>> shifted_threshold(0.2, old_rate=0.01, new_rate=0.01)
     0.2
     """
-    old_rate, new_rate = _check_rate(old_rate, "old_rate"), _check_rate(new_rate, "new_rate")
-    t = np.asarray(threshold, dtype=np.float64)
-    if t.ndim > 1 or np.isnan(t).any() or ((t <= 0) | (t >= 1)).any():
-        raise ValueError(f"threshold must be probabilities strictly between 0 and 1, got {threshold!r}.")
+    t, old_rate, new_rate = (
+        _check_probabilities(threshold, "threshold"),
+        _check_probabilities(old_rate, "old_rate"),
+        _check_probabilities(new_rate, "new_rate"),
+    )
     factor = (new_rate / (1 - new_rate)) / (old_rate / (1 - old_rate))
     odds = t / (1 - t) / factor
     shifted = odds / (1 + odds)

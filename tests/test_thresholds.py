@@ -185,11 +185,14 @@ def test_shifted_threshold_is_bayes_rule():
     assert shifted_threshold(0.3, old_rate=old, new_rate=new) < 0.3
     assert shifted_threshold(0.3, old_rate=new, new_rate=old) > 0.3
     assert shifted_threshold(0.3, old_rate=old, new_rate=old) == pytest.approx(0.3)
+    # one threshold, several new rates (broadcast)
+    many = shifted_threshold(0.3, old_rate=old, new_rate=[old, new])
+    np.testing.assert_allclose(many, [0.3, shifted_threshold(0.3, old_rate=old, new_rate=new)])
 
 
 @pytest.mark.parametrize(
     ("kwargs", "message"),
-    [({"threshold": 1.0}, "strictly between 0 and 1"), ({"old_rate": 0.0}, "old_rate"),
+    [({"threshold": 1.0}, "threshold must be strictly between 0 and 1"), ({"old_rate": 0.0}, "old_rate"),
      ({"new_rate": 1.5}, "new_rate"), ({"threshold": [[0.2]]}, "threshold")],
 )
 def test_shifted_threshold_checks_its_input(kwargs, message):
