@@ -5,9 +5,9 @@
 # %% [markdown]
 # # Warm-up: counting frauds and the money they cost
 #
-# A week of card transactions at a small payment processor. Each row is one transaction:
-# the `day` it happened (0 to 6), its `amount` in euros and whether it was a fraud
-# (`is_fraud` is 1 for a fraud, 0 for a genuine payment).
+# Two weeks of card payments at a bank, made by the course's simulator (`course.data`). Each
+# row is one transaction: the `day` it happened (0 to 13), its `amount` in euros and whether
+# it was a fraud (`is_fraud` is 1 for a fraud, 0 for a genuine payment).
 #
 # Before any model, the questions a risk team asks first: how rare is fraud, how much money
 # does it take, and does it hide in the big payments? Answer in the cells marked
@@ -20,13 +20,10 @@ import numpy as np
 import pandas as pd
 
 from course import check
+from course.data import simulate_transactions
 
-# The same made-up week for everyone: randomness comes only from this seeded generator.
-rng = np.random.default_rng(2024)
-n = 5_000
-is_fraud = (rng.random(n) < 0.015).astype(int)
-amount = np.where(is_fraud == 1, rng.lognormal(4.6, 1.0, n), rng.lognormal(3.6, 0.9, n)).round(2)
-df = pd.DataFrame({"day": rng.integers(0, 7, n), "amount": amount, "is_fraud": is_fraud})
+# The same two weeks for everyone: the simulator's only randomness is this seed.
+df = simulate_transactions(1000, 2000, 14, seed=2024)[["day", "amount", "is_fraud"]]
 df.head()
 
 # %% [markdown]
@@ -74,6 +71,7 @@ assert abs(fraud_loss - _expected_loss) <= 1e-9 * _expected_loss
 #
 # Careful: this is P(amount > threshold | fraud), the share of frauds a rule
 # "flag every payment above the threshold" would catch. It is not P(fraud | amount > threshold).
+# Then look at `share_of_frauds_above(df, 100)`: do the frauds hide in the big payments?
 
 # %% answer id=00-share-above-answer
 def share_of_frauds_above(df, threshold):
@@ -83,7 +81,7 @@ def share_of_frauds_above(df, threshold):
     ### END SOLUTION
 
 
-share_of_frauds_above(df, 500)
+share_of_frauds_above(df, 100)
 
 # %% tests id=00-share-above-tests points=2
 check("00-share-above")
@@ -91,7 +89,7 @@ check("00-share-above")
 _ties = pd.DataFrame({"amount": [100.0, 100.0, 250.0, 80.0, 400.0], "is_fraud": [1, 1, 1, 0, 0]})
 assert abs(share_of_frauds_above(_ties, 100) - 1 / 3) < 1e-12
 _frauds = df.loc[df["is_fraud"] == 1, "amount"]
-assert abs(share_of_frauds_above(df, 500) - (_frauds > 500).mean()) < 1e-12
+assert abs(share_of_frauds_above(df, 100) - (_frauds > 100).mean()) < 1e-12
 ### END HIDDEN TESTS
 
 # %% [markdown]
@@ -129,5 +127,5 @@ assert np.allclose(fraud_rate_by_day(df).to_numpy(dtype=float), _per_day.to_nump
 # %% manual id=00-accuracy-trap points=2
 # Accuracy counts transactions, and frauds are only `base_rate` of them: flagging nothing is
 # right on a share 1 - `base_rate` of the transactions while catching no fraud at all (its
-# recall is 0). The bank would refund every fraud, `fraud_loss` euros in a week. What matters
+# recall is 0). The bank would refund every fraud, `fraud_loss` euros in two weeks. What matters
 # is the money and the frauds caught, not the share of transactions labelled right.

@@ -20,7 +20,7 @@ def batch(request, tmp_path_factory):
     TIMINGS.append(
         f"{assignment}: batch {total:.1f} s = import nbgrader {t['import nbgrader']:.1f} + release {t['release']:.1f} "
         f"+ autograde {t['autograde']:.1f} ({len(per_student)} graded; solution {per_student.get('solution', 0):.1f} s, "
-        f"endless loop {per_student.get('endless-loop', 0):.1f} s at timeout {TIMEOUT:g} s) + feedback {t['feedback']:.1f}"
+        f"endless loop {per_student.get(result.loop_student, 0):.1f} s at timeout {TIMEOUT:g} s) + feedback {t['feedback']:.1f}"
     )
     return result
 

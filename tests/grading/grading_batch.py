@@ -14,6 +14,8 @@ released notebook, then collects, autogrades, writes feedback and exports grades
 - ``tampered``: first question unanswered with its test cell replaced by ``assert True``,
   second question unanswered with its test cell deleted;      expected: both score zero, nothing waits for a human
 - ``endless-loop``: ``while True: pass`` in the last question; expected: timeout, zero there, full elsewhere
+  (with 4 questions or more, one submission ``tampered-and-loop`` does both: one kernel fewer,
+  and a question in between still proves the rest was graded)
 - ``not-json``: not a notebook (through collect);               expected: reported, kept, not graded
 - ``not-json-direct``: the same, dropped straight into ``submitted/``; expected: reported, the rest graded
 """
@@ -80,6 +82,8 @@ class Batch:
     wrong_answers: dict | None
     tampered: dict[str, str] = field(default_factory=dict)  # test grade_id -> "assert True" / "deleted"
     loop_group: QuestionCells | None = None
+    tampered_student: str = "tampered"
+    loop_student: str = "endless-loop"
     reports: dict = field(default_factory=dict)
     grades: dict = field(default_factory=dict)
     timings: dict = field(default_factory=dict)
@@ -95,6 +99,15 @@ class Batch:
 
     def auto_max(self) -> float:
         return sum(group.points for group in self.groups)
+
+    def zeroed(self, student: str) -> list[QuestionCells]:
+        """The questions a tampered / looping submission must score zero on."""
+        groups = []
+        if student == self.tampered_student:
+            groups += [g for g in self.groups if set(g.test_ids) & set(self.tampered)]
+        if student == self.loop_student:
+            groups.append(self.loop_group)
+        return groups
 
 
 def _groups(source: dict) -> list[QuestionCells]:
@@ -141,9 +154,14 @@ def build_batch(assignment: str, root: Path) -> Batch:
         unanswered = set(edited.answer_ids) | set(removed.answer_ids)
         kept = {gid: code for gid, code in solution.items() if gid not in unanswered}
         kept[edited.test_ids[0]] = "assert True"
-        students["tampered"] = fill(released, kept, delete={removed.test_ids[-1]})
         batch.loop_group = groups[-1]
-        students["endless-loop"] = fill(released, {**solution, groups[-1].answer_ids[0]: "while True:\n    pass"})
+        loop = {groups[-1].answer_ids[0]: "while True:\n    pass"}
+        if len(groups) >= 4:
+            batch.tampered_student = batch.loop_student = "tampered-and-loop"
+            students["tampered-and-loop"] = fill(released, {**kept, **loop}, delete={removed.test_ids[-1]})
+        else:
+            students["tampered"] = fill(released, kept, delete={removed.test_ids[-1]})
+            students["endless-loop"] = fill(released, {**solution, **loop})
 
     inbox = root.parent / f"inbox-{assignment}"
     for student, notebooks in students.items():

@@ -93,28 +93,31 @@ def test_hidden_tests_catch_a_wrong_answer_the_visible_check_lets_through(batch)
 
 
 def test_tampered_test_cells_are_graded_with_the_original_tests(batch):
-    result = _result(batch, "tampered")
+    student = batch.tampered_student
+    result = _result(batch, student)
     assert result.graded, result.reason
-    tampered_groups = [g for g in batch.groups if set(g.test_ids) & set(batch.tampered)]
-    for group in tampered_groups:
-        assert batch.group_score("tampered", group) == 0, f"{group.name}: the tampered test cell was trusted"
+    zeroed = batch.zeroed(student)
     for group in batch.groups:
-        if group not in tampered_groups:
-            assert batch.group_score("tampered", group) == group.points, group.name
-    waiting = [gid for gid, g in batch.grades["tampered"].items() if g.cell_type == "code" and g.needs_manual_grade]
+        expected = 0 if group in zeroed else group.points
+        assert batch.group_score(student, group) == expected, f"{group.name}: the tampered test cell was trusted"
+    waiting = [gid for gid, g in batch.grades[student].items() if g.cell_type == "code" and g.needs_manual_grade]
     assert not waiting, f"test cells left waiting for a manual grade: {waiting}"
-    cells = {grade_id(c): c for nb in batch.autograded("tampered").values() for c in nb.cells}
+    cells = {grade_id(c): c for nb in batch.autograded(student).values() for c in nb.cells}
     for gid in batch.tampered:
         assert gid in cells and checked_question_ids(cells[gid].source), f"{gid} was not restored from the gradebook"
 
 
 def test_endless_loop_times_out_and_scores_zero_on_its_question_only(batch):
-    result = _result(batch, "endless-loop")
+    student = batch.loop_student
+    result = _result(batch, student)
     assert result.graded, result.reason
-    assert result.timed_out, "no cell timed out"
+    loop_cell = batch.loop_group.answer_ids[0]
+    assert [t.split(":")[-1] for t in result.timed_out] == [loop_cell], f"timed out: {result.timed_out}"
+    zeroed = batch.zeroed(student)
+    assert any(group not in zeroed for group in batch.groups), "no question left to show the rest was graded"
     for group in batch.groups:
-        expected = 0 if group is batch.loop_group else group.points
-        assert batch.group_score("endless-loop", group) == expected, group.name
+        expected = 0 if group in zeroed else group.points
+        assert batch.group_score(student, group) == expected, group.name
 
 
 def test_malformed_submissions_are_reported_kept_and_the_rest_is_graded(batch):
@@ -129,7 +132,7 @@ def test_malformed_submissions_are_reported_kept_and_the_rest_is_graded(batch):
     assert [r.student for r in report.failed] == ["not-json-direct"]
     assert "not valid notebook JSON" in report.failed[0].reason
     graded = {r.student for r in report.results if r.graded}
-    assert {"solution", "stub", "tampered", "endless-loop", *batch.wrong_plan} <= graded
+    assert {"solution", "stub", batch.tampered_student, batch.loop_student, *batch.wrong_plan} <= graded
 
 
 def test_feedback_shows_no_hidden_test(batch):
