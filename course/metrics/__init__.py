@@ -5,11 +5,18 @@
   scikit-learn's.
 - :class:`CostModel`, :func:`least_cost_threshold`, :func:`capacity_threshold`: money.
 - :func:`precision_at_k`, :func:`recall_at_k`, :func:`card_precision_at_k`: alert budgets.
-- :func:`pairwise_roc_auc`, :func:`trapezoid_pr_auc`, :func:`daily_precision_at_k`,
-  :func:`compare_rankings`: reading ROC-AUC and PR curves under rare fraud (module 02).
+- :func:`pairwise_roc_auc`, :func:`trapezoid_pr_auc`, :func:`prevalence_weights`,
+  :func:`daily_precision_at_k`, :func:`compare_rankings`: reading ROC-AUC and PR curves under
+  rare fraud (module 02).
 """
 
-from course.metrics.auc import compare_rankings, daily_precision_at_k, pairwise_roc_auc, trapezoid_pr_auc
+from course.metrics.auc import (
+    compare_rankings,
+    daily_precision_at_k,
+    pairwise_roc_auc,
+    prevalence_weights,
+    trapezoid_pr_auc,
+)
 from course.metrics.costs import CostModel, capacity_threshold, least_cost_threshold
 from course.metrics.ranking import card_precision_at_k, precision_at_k, recall_at_k
 from course.metrics.threshold_sweep import ThresholdResult, ThresholdSweep
@@ -25,6 +32,7 @@ __all__ = [
     "card_precision_at_k",
     "pairwise_roc_auc",
     "trapezoid_pr_auc",
+    "prevalence_weights",
     "daily_precision_at_k",
     "compare_rankings",
 ]

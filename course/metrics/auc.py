@@ -5,6 +5,8 @@
 - :func:`trapezoid_pr_auc`: the area under the precision-recall curve by straight lines
   between its points, shown only to compare with average precision: linear interpolation
   in precision-recall space is optimistic (a constant score gets about 0.5).
+- :func:`prevalence_weights`: sample weights that move the base rate while keeping every
+  fraud, to show what a rarer (or commoner) fraud does to a metric, with no sampling noise.
 - :func:`daily_precision_at_k`: transaction-level precision@k per day, averaged over days,
   the twin of :func:`course.metrics.card_precision_at_k`.
 - :func:`compare_rankings`: the metrics of several models side by side, one row per model.
@@ -16,7 +18,7 @@ tie break), so the result does not depend on the row order.
 
 from __future__ import annotations
 
-from numbers import Integral
+from numbers import Integral, Real
 
 import numpy as np
 import pandas as pd
@@ -25,7 +27,7 @@ from sklearn.metrics import auc, average_precision_score, precision_recall_curve
 from course._validation import check_binary_labels, check_rng, check_same_length, check_scores
 from course.metrics.ranking import card_precision_at_k
 
-__all__ = ["pairwise_roc_auc", "trapezoid_pr_auc", "daily_precision_at_k", "compare_rankings"]
+__all__ = ["pairwise_roc_auc", "trapezoid_pr_auc", "prevalence_weights", "daily_precision_at_k", "compare_rankings"]
 
 # Comparisons made at once when counting every pair (bounds the memory to a few MB).
 _PAIRS_PER_CHUNK = 2_000_000
@@ -132,6 +134,50 @@ def trapezoid_pr_auc(y_true, y_score):
     labels, scores = _labels_and_scores(y_true, y_score)
     precision, recall, _ = precision_recall_curve(labels, scores)
     return float(auc(recall, precision))
+
+
+def prevalence_weights(y_true, prevalence):
+    """Sample weights that set the fraud prevalence, keeping every transaction and every fraud.
+
+    Each fraud weighs 1; each genuine transaction weighs ``w`` so that the weighted share
+    of frauds equals ``prevalence``: as if the bank saw ``w`` times as many genuine
+    payments, with the same frauds. Passed as ``sample_weight`` to scikit-learn's metrics,
+    they show what the base rate alone does to a metric, with no sampling noise: rates
+    within a class (recall, false-positive rate, hence ROC-AUC) do not move; precision and
+    average precision do. (:class:`course.widgets.base_rate_explorer.PrevalenceSampler`
+    draws real subsamples instead.)
+
+    Parameters
+    ----------
+    y_true : array-like of shape (n,)
+        1 for fraud, 0 for genuine; both classes must be present.
+    prevalence : float
+        The target share of frauds, strictly between 0 and 1.
+
+    Returns
+    -------
+    numpy.ndarray of float64, shape (n,)
+
+    Examples
+    --------
+    >>> from sklearn.metrics import average_precision_score, roc_auc_score
+    >>> from course.metrics import prevalence_weights
+    >>> y, score = [1, 0, 0, 1, 0], [0.9, 0.8, 0.3, 0.4, 0.1]
+    >>> weights = prevalence_weights(y, 0.1)      # 2 frauds, 3 genuines weighing 6 each
+    >>> weights.round(6).tolist()
+    [1.0, 6.0, 6.0, 1.0, 6.0]
+    >>> round(roc_auc_score(y, score), 6), round(roc_auc_score(y, score, sample_weight=weights), 6)
+    (0.833333, 0.833333)
+    >>> round(average_precision_score(y, [0.5] * 5, sample_weight=weights), 6)  # no skill = prevalence
+    0.1
+    """
+    labels = check_binary_labels(y_true)
+    p = float(prevalence) if isinstance(prevalence, Real) and not isinstance(prevalence, bool) else np.nan
+    if not 0.0 < p < 1.0:
+        raise ValueError(f"prevalence must be a number strictly between 0 and 1, got {prevalence!r}.")
+    n_frauds = int(labels.sum())
+    genuine_weight = n_frauds * (1.0 - p) / (p * (labels.size - n_frauds))
+    return np.where(labels == 1, 1.0, genuine_weight)
 
 
 def daily_precision_at_k(days, y_true, y_score, k):

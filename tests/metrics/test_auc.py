@@ -13,6 +13,7 @@ from course.metrics import (
     daily_precision_at_k,
     pairwise_roc_auc,
     precision_at_k,
+    prevalence_weights,
     trapezoid_pr_auc,
 )
 
@@ -97,6 +98,30 @@ def test_trapezoid_input_checks():
         trapezoid_pr_auc([1, 1], [0.1, 0.2])
     with pytest.raises(ValueError, match="0 \\(genuine\\) and 1 \\(fraud\\)"):
         trapezoid_pr_auc([0, 2], [0.1, 0.2])
+
+
+@pytest.mark.parametrize("prevalence", [0.001, 0.05, 0.5, 0.9])
+def test_prevalence_weights_move_the_base_rate_and_only_precision(tied_scores, prevalence):
+    y, score = tied_scores
+    weights = prevalence_weights(y, prevalence)
+    assert np.all(weights[y == 1] == 1.0)
+    assert weights[y == 1].sum() / weights.sum() == pytest.approx(prevalence)
+    assert roc_auc_score(y, score, sample_weight=weights) == pytest.approx(roc_auc_score(y, score), abs=1e-12)
+    assert average_precision_score(y, np.zeros(y.size), sample_weight=weights) == pytest.approx(prevalence)
+
+
+def test_rarer_fraud_lowers_average_precision(tied_scores):
+    y, score = tied_scores
+    aps = [average_precision_score(y, score, sample_weight=prevalence_weights(y, p)) for p in (0.2, 0.05, 0.005)]
+    assert aps[0] > aps[1] > aps[2]
+
+
+def test_prevalence_weights_input_checks():
+    for bad in (0, 1, -0.1, 1.5, "0.1", True, np.nan):
+        with pytest.raises(ValueError, match="strictly between 0 and 1"):
+            prevalence_weights([0, 1], bad)
+    with pytest.raises(ValueError, match="one class only"):
+        prevalence_weights([0, 0], 0.1)
 
 
 def test_daily_precision_at_k_averages_days_with_the_tie_rule():
