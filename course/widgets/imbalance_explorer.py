@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import ipywidgets as widgets
 import numpy as np
+import pandas as pd
+from matplotlib.ticker import NullFormatter, PercentFormatter
 
 from course._validation import check_binary_labels, check_same_length, check_scores
 from course.imbalance import correct_undersampled_probabilities, imbalance_metrics, undersampled_fraud_rate
@@ -143,6 +145,20 @@ class ImbalanceExplorer(Explorer):
         )
         super().__init__(controls=[self.beta_slider], figsize=(7.6, 3.0))
 
+    def table(self):
+        """Every slider position's numbers as a DataFrame, one row per ``beta`` (index).
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from course.widgets import ImbalanceExplorer
+        >>> y = np.array([0, 0, 0, 1] * 50)
+        >>> explorer = ImbalanceExplorer(y, {1.0: np.tile([0.1, 0.2, 0.3, 0.4], 50)}, k=10)
+        >>> explorer.table()[["roc_auc", "mean_predicted"]].round(2).to_dict("records")
+        [{'roc_auc': 1.0, 'mean_predicted': 0.25}]
+        """
+        return pd.DataFrame([self._results[beta] for beta in self.betas]).set_index("beta")
+
     def _series(self, name):
         return np.array([self._results[beta][name] for beta in self.betas])
 
@@ -161,6 +177,13 @@ class ImbalanceExplorer(Explorer):
         ax_proba.axhline(self._results[self.betas[0]]["fraud_rate"], color="k", linestyle="--", linewidth=1,
                          label="true fraud rate")
         ax_proba.set_yscale("log")
+        levels = np.r_[self._series("mean_predicted"), self._series("mean_corrected"),
+                       self._results[self.betas[0]]["fraud_rate"]]
+        levels = levels[levels > 0]
+        if levels.size:
+            ax_proba.set_ylim(levels.min() / 1.6, levels.max() * 1.6)
+        ax_proba.yaxis.set_major_formatter(PercentFormatter(1.0, decimals=1))
+        ax_proba.yaxis.set_minor_formatter(NullFormatter())
         ax_proba.set_title("Probabilities: inflated, then corrected", fontsize="small")
         self.rank_cursor = self._animate(ax_rank.axvline(betas[0], color="0.4", linewidth=1))
         self.proba_cursor = self._animate(ax_proba.axvline(betas[0], color="0.4", linewidth=1))
@@ -170,8 +193,10 @@ class ImbalanceExplorer(Explorer):
             if len(betas) > 1:
                 ax.set_xscale("log")
                 ax.set_xlim(betas.max() * 1.3, betas.min() / 1.3)  # left: no undersampling
+                ax.xaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
+                ax.xaxis.set_minor_formatter(NullFormatter())
             ax.set_xlabel("share of genuines kept (β)", fontsize="small")
-            ax.legend(fontsize="x-small", loc="lower left")
+            ax.legend(fontsize="x-small", loc="lower left" if ax is ax_rank else "upper left")
             ax.tick_params(labelsize="x-small")
 
     def _compute(self):

@@ -92,3 +92,12 @@ def test_docstring_examples():
     result = doctest.testmod(course.widgets.imbalance_explorer)
     assert result.attempted > 0
     assert result.failed == 0
+
+
+def test_table_holds_every_position(scores):
+    y, by_beta = scores
+    explorer = ImbalanceExplorer(y, by_beta, k=30)
+    table = explorer.table()
+    assert table.index.tolist() == [1.0, 0.2, 0.02]
+    explorer.beta_slider.value = 0.2
+    assert table.loc[0.2].to_dict() == {k: v for k, v in explorer.displayed.items() if k != "beta"}
