@@ -10,6 +10,6 @@
 Authoring rules: ``docs/AUTHORING.md``. Running a cohort: ``docs/INSTRUCTORS.md``.
 """
 
-from course.grading.checks import CheckFailed, Question, check, get_question, question_ids
+from course.grading.checks import CheckFailed, Question, UnknownQuestion, check, get_question, question_ids
 
-__all__ = ["CheckFailed", "Question", "check", "get_question", "question_ids"]
+__all__ = ["CheckFailed", "Question", "UnknownQuestion", "check", "get_question", "question_ids"]

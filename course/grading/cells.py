@@ -125,23 +125,37 @@ def without_delimiters(source: str) -> str:
     return "\n".join(kept)
 
 
+def _split_regions(source: str) -> tuple[list[str], list[str], list[str]]:
+    """(solution lines, hidden-test lines, other lines) of a cell's source, delimiters dropped."""
+    solution, hidden, other, region = [], [], [], None
+    for line in source.splitlines():
+        if BEGIN_SOLUTION in line or BEGIN_HIDDEN in line:
+            region = solution if BEGIN_SOLUTION in line else hidden
+        elif END_SOLUTION in line or END_HIDDEN in line:
+            region = None
+        else:
+            (region if region is not None else other).append(line)
+    return solution, hidden, other
+
+
 def secret_lines(nb, *, solutions: bool = True, hidden: bool = True) -> set[str]:
     """Stripped lines of solutions and/or hidden tests that appear nowhere else in ``nb``.
 
     Neither may reach a learner through the released notebook; hidden tests may not reach
     them through feedback either (their own answers, of course, do). Whole-cell markdown
-    answers graded by hand count as solutions.
+    answers graded by hand count as solutions. A line quoted elsewhere (a question that
+    shows the ``with ...:`` line to write, say) is public, not secret.
     """
-    secret, public = set(), set()
+    secret, public = set(), []
     for cell in nb["cells"]:
         source = _source(cell)
-        solution = region_lines(source, BEGIN_SOLUTION, END_SOLUTION)
+        solution, tests, other = _split_regions(source)
         if cell_role(cell) == "manual" and BEGIN_SOLUTION not in source:
-            solution = source.splitlines()
-        tests = region_lines(source, BEGIN_HIDDEN, END_HIDDEN)
+            solution, other = other, []
         secret.update(line.strip() for line in (solution if solutions else []) + (tests if hidden else []))
-        public.update(line.strip() for line in set(source.splitlines()) - set(solution) - set(tests))
-    return {line for line in secret - public if len(line) >= MIN_SECRET_LENGTH}
+        public += other
+    public_text = "\n".join(public)
+    return {line for line in secret if len(line) >= MIN_SECRET_LENGTH and line not in public_text}
 
 
 def checked_question_ids(source: str) -> list[str]:

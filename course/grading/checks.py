@@ -15,7 +15,7 @@ import sys
 from dataclasses import dataclass
 from typing import Callable
 
-__all__ = ["CheckFailed", "Question", "check", "get_question", "question_ids"]
+__all__ = ["CheckFailed", "UnknownQuestion", "Question", "check", "get_question", "question_ids"]
 
 _ID_PATTERN = re.compile(r"^[A-Za-z0-9_-]+$")
 _REGISTRY: dict[str, "Question"] = {}
@@ -32,6 +32,13 @@ class CheckFailed(AssertionError):
     def _render_traceback_(self):
         # IPython calls this instead of printing a traceback: the message is the story.
         return [f"{_RED}{line}{_RESET}" if line.startswith("✗") else line for line in str(self).splitlines()]
+
+
+class UnknownQuestion(ValueError):
+    """``check`` was given an id no question has; the message lists the known ids."""
+
+    def _render_traceback_(self):
+        return [f"{_RED}UnknownQuestion{_RESET}: {self}"]
 
 
 @dataclass(frozen=True)
@@ -189,7 +196,7 @@ def get_question(question_id: str) -> Question:
     from course.grading import questions
 
     if not isinstance(question_id, str):
-        raise ValueError(f"question_id must be a string such as '00-base-rate', got {question_id!r}.")
+        raise UnknownQuestion(f"question_id must be a string such as '00-base-rate', got {question_id!r}.")
     if question_id not in _REGISTRY:  # the question's own assignment first: a notebook imports little
         questions.load_for(question_id)
     if question_id not in _REGISTRY:
@@ -200,7 +207,7 @@ def get_question(question_id: str) -> Question:
         known = sorted(_REGISTRY)
         close = difflib.get_close_matches(str(question_id), known, n=1)
         suggestion = f" Did you mean {close[0]!r}?" if close else ""
-        raise ValueError(
+        raise UnknownQuestion(
             f"Unknown question id {question_id!r}.{suggestion} Known question ids: {', '.join(known) or 'none'}."
         ) from None
 
@@ -221,8 +228,8 @@ def check(question_id: str, namespace: dict | None = None) -> None:
     CheckFailed
         An ``AssertionError`` whose message says which visible test failed, what was
         expected, and a hint. Hidden tests may check more when your work is graded.
-    ValueError
-        If ``question_id`` is unknown (the message lists the known ids).
+    UnknownQuestion
+        A ``ValueError``: ``question_id`` is unknown (the message lists the known ids).
 
     Examples
     --------

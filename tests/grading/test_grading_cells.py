@@ -129,3 +129,12 @@ def test_cell_timeouts_spare_the_setup_cells():
     tests = {"cell_type": "code", "metadata": {"nbgrader": {"grade": True, "locked": True, "points": 1}}}
     plain = {"cell_type": "code", "metadata": {}}
     assert (timeouts(readonly), timeouts(tests), timeouts(plain)) == (60, 3, 3)
+
+
+def test_a_solution_line_quoted_in_the_question_is_not_secret():
+    nb = build_notebook(
+        "# %% [markdown]\n# Put it inside `with context(flag=True):` please.\n\n"
+        "# %% answer id=a\nwith context(flag=True):\n    ### BEGIN SOLUTION\n    with context(flag=True):\n"
+        "        result_value = compute()\n    ### END SOLUTION\n"
+    )
+    assert secret_lines(nb) == {"result_value = compute()"}

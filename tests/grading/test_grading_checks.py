@@ -6,7 +6,7 @@ import pytest
 
 import course
 import course.grading.checks as checks
-from course.grading import CheckFailed, Question, check, get_question, question_ids
+from course.grading import CheckFailed, Question, UnknownQuestion, check, get_question, question_ids
 
 
 @pytest.fixture
@@ -83,6 +83,9 @@ def test_jupyter_shows_the_message_alone():
     error = CheckFailed("✗ q: failed\n  detail")
     lines = error._render_traceback_()
     assert len(lines) == 2 and "✗ q: failed" in lines[0] and lines[1] == "  detail"
+    with pytest.raises(UnknownQuestion) as info:
+        check("no-such-question", {})
+    assert len(info.value._render_traceback_()) == 1
 
 
 def test_question_ids_are_checked_and_unique(double):
