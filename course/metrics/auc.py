@@ -103,10 +103,10 @@ def trapezoid_pr_auc(y_true, y_score):
     """Area under the precision-recall curve with straight lines between its points.
 
     For comparison only: **use average precision** (:func:`sklearn.metrics.average_precision_score`).
-    Between two thresholds, precision does not move along a straight line (a random tie
-    break adds frauds and genuines in proportion, so precision follows a curve below the
-    chord), and scikit-learn's curve starts at (recall 0, precision 1): the trapezoid
-    credits precision that no threshold delivers. The gap is small when almost every score
+    Between two thresholds, precision does not move along a straight line: the transactions
+    in between add frauds and genuines in proportion, so where precision falls (the usual
+    case) it follows a curve below the chord; and scikit-learn's curve starts at (recall 0,
+    precision 1), a convention. The trapezoid then credits precision no threshold delivers. The gap is small when almost every score
     is distinct and large for coarse scores (risk bands, rules): a constant score gets
     ``(1 + prevalence) / 2`` instead of the prevalence.
 
