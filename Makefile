@@ -33,7 +33,9 @@ setup: $(STAMP)
 lab: setup
 	@$(PY) -m course.lab --port $(LAB_PORT)
 
+# Browser tests need a Chromium: installed when missing and possible, else they are SKIPPED with the reason.
 test: setup
+	@bash scripts/ensure_chromium.sh
 	@$(PY) -m pytest; status=$$?; if [ $$status -eq 5 ]; then \
 	  echo "make test: FAILED, pytest collected no tests (exit status 5): a run that tests nothing is a failure." >&2; fi; \
 	exit $$status

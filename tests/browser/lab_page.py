@@ -1,0 +1,186 @@
+"""What a learner does in JupyterLab, as playwright calls: open, Run All, use a widget.
+
+Selectors are those of JupyterLab 4.6 and ipywidgets 8.1 (checked against the rendered
+DOM): an error output is a ``.jp-OutputArea-output`` of mime type
+``application/vnd.jupyter.stderr`` holding the traceback (Lab renders error outputs as
+stderr text), sliders are noUiSlider handles ``.noUi-handle`` inside ``.widget-slider``,
+number inputs are ``.widget-text input``.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+
+PANEL = ".jp-NotebookPanel:not(.lm-mod-hidden)"
+
+# Resolves to {ran, total} once the kernel is idle and every code cell has run, or one
+# stopped the run with an error; false while running.
+RUN_ALL_DONE = """() => {
+  const panel = document.querySelector('%s');
+  if (!panel) return false;
+  const status = panel.querySelector('.jp-Notebook-ExecutionIndicator')?.dataset.status;
+  const prompts = [...panel.querySelectorAll('.jp-CodeCell .jp-InputPrompt')].map(e => e.textContent.trim());
+  const ran = prompts.filter(p => /^\\[\\d+\\]:$/.test(p)).length;
+  const failed = panel.querySelector('.jp-OutputArea-output[data-mime-type="application/vnd.jupyter.error"]')
+    || [...panel.querySelectorAll('.jp-OutputArea-output[data-mime-type="application/vnd.jupyter.stderr"]')]
+         .some(e => e.textContent.includes('Traceback'));
+  return status === 'idle' && (ran === prompts.length || failed) ? {ran, total: prompts.length} : false;
+}""" % PANEL
+
+# Every problem a learner would see in the outputs: tracebacks, error outputs, widgets
+# that failed to render. Each entry: {cell, text}.
+PAGE_ERRORS = """() => {
+  const cells = [...document.querySelectorAll('%s .jp-Cell')];
+  const problems = [];
+  cells.forEach((cell, index) => {
+    for (const output of cell.querySelectorAll('.jp-OutputArea-output')) {
+      const mime = output.dataset.mimeType || '';
+      const text = output.textContent;
+      if (mime === 'application/vnd.jupyter.error'
+          || (mime === 'application/vnd.jupyter.stderr' && /Traceback|^\\s*\\w+(Error|Exception)\\b/m.test(text))
+          || /Error displaying widget|Error rendering output item/.test(text)) {
+        problems.push({cell: index + 1, text: text.slice(0, 3000)});
+      }
+    }
+  });
+  return problems;
+}""" % PANEL
+
+# Times one key press: from its keydown to the first animation frame after the numbers
+# panel changed (the frame that paints them). Armed before the press; the ARM is reset
+# by the next arming.
+ARM_LATENCY_PROBE = """(content) => {
+  const probe = window.__hsmlProbe = {start: null, end: null};
+  const observer = new MutationObserver(() => {
+    if (probe.start === null) return;
+    observer.disconnect();
+    requestAnimationFrame(() => { probe.end = performance.now(); });
+  });
+  observer.observe(content, {childList: true, subtree: true, characterData: true});
+  document.addEventListener('keydown', () => { probe.start = performance.now(); }, {capture: true, once: true});
+}"""
+
+READ_NUMBERS = """(panel) => ({
+  values: [...panel.querySelectorAll('.hsml-value')].map(e => [e.dataset.name, e.dataset.value, e.textContent]),
+  error: panel.querySelector('.hsml-error')?.textContent ?? null,
+})"""
+
+
+# The notebook's kernel is connected and idle. The execution indicator also says "idle"
+# before any kernel exists ("No Kernel"), so the kernel's name must be shown too.
+KERNEL_READY = """() => {
+  const panel = document.querySelector('%s');
+  const name = panel?.querySelector('.jp-Toolbar-kernelName')?.textContent.trim();
+  const status = panel?.querySelector('.jp-Notebook-ExecutionIndicator')?.dataset.status;
+  return Boolean(name) && name !== 'No Kernel' && status === 'idle' && panel.querySelector('.jp-Cell') !== null;
+}""" % PANEL
+
+
+def open_notebook(page, server, notebook, timeout_ms):
+    """Open ``notebook`` (path from the server root) fresh (``?reset``); wait for an idle kernel."""
+    page.goto(server.url(f"lab/tree/{notebook}", reset=""))
+    page.wait_for_function(KERNEL_READY, timeout=timeout_ms, polling=100)
+
+
+def run_all_cells(page, timeout_ms):
+    """Run > Run All Cells from the menu bar; wait until done. Returns ``(ran, total)`` code cells."""
+    page.click(".lm-MenuBar-itemLabel:text-is('Run')")
+    page.click(".lm-Menu-itemLabel:text-is('Run All Cells')")
+    done = page.wait_for_function(RUN_ALL_DONE, timeout=timeout_ms, polling=250).json_value()
+    return done["ran"], done["total"]
+
+
+def page_errors(page):
+    """The error outputs on the page, as ``[{cell, text}]`` (cell numbered from 1)."""
+    return page.evaluate(PAGE_ERRORS)
+
+
+def cell(page, index):
+    """The locator of the notebook's cell at ``index`` (0-based, as in the .ipynb file)."""
+    return page.locator(f"{PANEL} .jp-Cell").nth(index)
+
+
+def slider_handle(widget, label):
+    """The handle of the slider labelled ``label`` inside ``widget``."""
+    slider = widget.locator(".widget-slider").filter(has=widget.page.locator(".widget-label", has_text=label))
+    return slider.locator(".noUi-handle")
+
+
+def timed(page, numbers_content, action, timeout_ms):
+    """Run ``action`` (which ends with a key press); milliseconds from that key's keydown
+    until the explorer's numbers (``numbers_content``) are painted anew."""
+    numbers_content.evaluate(ARM_LATENCY_PROBE)
+    action()
+    page.wait_for_function("window.__hsmlProbe.end !== null", timeout=timeout_ms, polling="raf")
+    return page.evaluate("window.__hsmlProbe.end - window.__hsmlProbe.start")
+
+
+def timed_key_press(page, handle, numbers_content, key, timeout_ms):
+    """Press ``key`` on the slider handle; milliseconds until the new numbers are painted."""
+    handle.focus()
+    return timed(page, numbers_content, lambda: page.keyboard.press(key), timeout_ms)
+
+
+def drag_handle(page, handle, fraction):
+    """Drag ``handle`` with the mouse to ``fraction`` (0-1) of its slider's track."""
+    handle.scroll_into_view_if_needed()
+    track = handle.locator("xpath=ancestor::div[contains(@class, 'noUi-base')]").bounding_box()
+    box = handle.bounding_box()
+    page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    page.mouse.down()
+    page.mouse.move(track["x"] + fraction * track["width"], box["y"] + box["height"] / 2, steps=8)
+    page.mouse.up()
+
+
+def type_number(widget, label, value):
+    """Type ``value`` into the number input labelled ``label`` and press Enter."""
+    field = widget.locator(".widget-text").filter(has=widget.page.locator(".widget-label", has_text=label))
+    box = field.locator("input")
+    box.fill(str(value))
+    box.press("Enter")
+
+
+def read_numbers(panel):
+    """The numbers shown by an explorer: ``({name: (data-value, text)}, error text or None)``."""
+    shown = panel.evaluate(READ_NUMBERS)
+    return {name: (value, text) for name, value, text in shown["values"]}, shown["error"]
+
+
+def parse_data_value(text):
+    """A ``data-value`` attribute back to a Python value (see ``course.widgets.base``)."""
+    if text == "":
+        return None
+    if text in ("true", "false"):
+        return text == "true"
+    return float(text)
+
+
+def mismatches(shown, expected, expected_text=None, rel_tol=1e-9):
+    """Differences between the numbers on the page and the engine's, as readable lines."""
+    problems = []
+    if set(shown) != set(expected):
+        problems.append(f"names on the page {sorted(shown)} != engine's {sorted(expected)}")
+    for name in sorted(set(shown) & set(expected)):
+        raw, text = shown[name]
+        got, want = parse_data_value(raw), expected[name]
+        if isinstance(want, bool) or want is None or isinstance(got, bool) or got is None:
+            same = got == want
+        else:
+            want = float(want)
+            same = (math.isnan(got) and math.isnan(want)) or got == want or math.isclose(got, want, rel_tol=rel_tol)
+        if not same:
+            problems.append(f"{name}: page shows {raw!r} ({text!r}), engine computes {want!r}")
+        elif expected_text is not None and text != expected_text[name]:
+            problems.append(f"{name}: page text {text!r}, expected {expected_text[name]!r}")
+    return problems
+
+
+def wait_until(check, timeout_s, interval_s=0.2):
+    """Call ``check()`` until it returns a falsy value (no problems) or time runs out; its last result."""
+    deadline = time.monotonic() + timeout_s
+    while True:
+        problems = check()
+        if not problems or time.monotonic() > deadline:
+            return problems
+        time.sleep(interval_s)

@@ -1,0 +1,204 @@
+"""A JupyterLab server for the browser tests: started on a free port, stopped for sure.
+
+The command line is :func:`course.lab.build_command` (what ``make lab`` runs: token
+authentication on, ``--allow-root`` as root, the repository as root dir), plus a few
+options that keep a test run clean: temporary config, runtime, settings and workspace
+folders (no earlier workspace restored, nothing written to the user's ``~/.jupyter``),
+checkpoints outside the repository, no autosave, no news feed and no update check.
+
+The runtime folder is ours, so the kernels' connection files are there: the tests talk
+to a notebook's kernel directly (:meth:`LabServer.run_in_kernel`) to ask the course's
+engine what the page should show.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import secrets
+import signal
+import socket
+import subprocess
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from pathlib import Path
+
+import psutil
+from jupyter_client import BlockingKernelClient
+
+from course.lab import build_command
+
+# User settings of the test server: no news popup, no update check, and no autosave (the
+# notebooks served are the repository's own files: Lab must never write outputs into them).
+TEST_SETTINGS = {
+    "@jupyterlab/apputils-extension/notification.jupyterlab-settings": {
+        "fetchNews": "false", "checkForUpdates": False,
+    },
+    "@jupyterlab/docmanager-extension/plugin.jupyterlab-settings": {"autosave": False},
+}
+
+
+def free_port():
+    """A TCP port free on 127.0.0.1 right now."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class LabServer:
+    """One ``jupyter lab`` process serving ``root_dir``; its files live in ``workdir``."""
+
+    def __init__(self, root_dir, workdir):
+        self.root_dir = Path(root_dir)
+        self.workdir = Path(workdir)
+        self.port = free_port()
+        self.token = secrets.token_hex(24)
+        self.runtime_dir = self.workdir / "runtime"
+        self.log_path = self.workdir / "lab.log"
+        self.process = None
+        self._log = None
+
+    # -- start / stop ---------------------------------------------------------------------
+
+    def start(self, timeout=90.0):
+        settings_dir = self.workdir / "settings"
+        for name, values in TEST_SETTINGS.items():
+            path = settings_dir / name
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(json.dumps(values))
+        command = build_command(self.port, self.token, as_root=hasattr(os, "geteuid") and os.geteuid() == 0)
+        command += [
+            "--LabApp.news_url=None",
+            "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
+            f"--LabApp.user_settings_dir={settings_dir}",
+            f"--LabApp.workspaces_dir={self.workdir / 'workspaces'}",
+            # an absolute checkpoint dir: opening a notebook leaves no .ipynb_checkpoints/ in the tree
+            f"--FileCheckpoints.checkpoint_dir={self.workdir / 'checkpoints'}",
+        ]
+        env = {key: value for key, value in os.environ.items() if key != "JUPYTER_TOKEN"}
+        env.update(
+            JUPYTER_CONFIG_DIR=str(self.workdir / "config"),
+            JUPYTER_RUNTIME_DIR=str(self.runtime_dir),
+            PYTHONDONTWRITEBYTECODE="1",
+        )
+        self._log = self.log_path.open("w")
+        self.process = subprocess.Popen(
+            command, cwd=self.root_dir, env=env, stdout=self._log, stderr=subprocess.STDOUT,
+            start_new_session=True,  # its own process group: stop() can end it whole
+        )
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"jupyter lab exited with status {self.process.returncode}:\n{self.log_tail()}")
+            try:
+                self.api("GET", "api/status")
+                return self
+            except (OSError, urllib.error.URLError):
+                time.sleep(0.25)
+        raise RuntimeError(f"jupyter lab did not answer within {timeout:.0f} s:\n{self.log_tail()}")
+
+    def stop(self):
+        """Shut the server down (it stops its kernels), then kill whatever is left."""
+        if self.process is None:
+            return
+        try:
+            family = psutil.Process(self.process.pid).children(recursive=True)  # kernels have their own sessions
+        except psutil.Error:
+            family = []
+        if self.process.poll() is None:
+            try:
+                self.api("POST", "api/shutdown", timeout=5)
+            except (OSError, urllib.error.URLError):
+                pass
+            try:
+                self.process.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                self._kill_group(signal.SIGTERM)
+                try:
+                    self.process.wait(timeout=5)
+                except subprocess.TimeoutExpired:
+                    self._kill_group(signal.SIGKILL)
+                    self.process.wait(timeout=5)
+        for child in family:
+            try:
+                child.kill()
+            except psutil.Error:
+                pass
+        psutil.wait_procs(family, timeout=5)
+        self._log.close()
+        self.process = None
+
+    def _kill_group(self, sig):
+        try:
+            os.killpg(self.process.pid, sig)
+        except ProcessLookupError:
+            pass
+
+    def log_tail(self, lines=40):
+        try:
+            return "\n".join(self.log_path.read_text(errors="replace").splitlines()[-lines:])
+        except OSError:
+            return "(no log)"
+
+    # -- HTTP -----------------------------------------------------------------------------
+
+    def url(self, path, **query):
+        """``http://127.0.0.1:PORT/path?token=...`` (the token in the URL, as a learner gets it)."""
+        query = {"token": self.token, **query}
+        return f"http://127.0.0.1:{self.port}/{path}?" + urllib.parse.urlencode(query)
+
+    def api(self, method, path, body=None, timeout=10):
+        """Call the REST API with the token; the decoded JSON answer (None when empty)."""
+        data = None if body is None else json.dumps(body).encode()
+        request = urllib.request.Request(
+            f"http://127.0.0.1:{self.port}/{path}", data=data, method=method,
+            headers={"Authorization": f"token {self.token}", "Content-Type": "application/json"},
+        )
+        with urllib.request.urlopen(request, timeout=timeout) as response:
+            payload = response.read()
+        return json.loads(payload) if payload else None
+
+    def session_for(self, notebook):
+        """The server's session of ``notebook`` (path relative to the root), or None."""
+        for session in self.api("GET", "api/sessions"):
+            if session.get("path") == notebook:
+                return session
+        return None
+
+    def close_session(self, notebook):
+        """Shut down the kernel of ``notebook``, if it has one (frees memory between tests)."""
+        session = self.session_for(notebook)
+        if session is not None:
+            self.api("DELETE", f"api/sessions/{session['id']}")
+
+    # -- the notebook's kernel ------------------------------------------------------------
+
+    def run_in_kernel(self, notebook, code, timeout=60.0):
+        """Run ``code`` in the kernel of ``notebook`` (the same kernel as the page); its stdout.
+
+        Raises ``RuntimeError`` with the traceback when the code fails.
+        """
+        session = self.session_for(notebook)
+        if session is None:
+            raise RuntimeError(f"no kernel session for {notebook}")
+        client = BlockingKernelClient(connection_file=str(self.runtime_dir / f"kernel-{session['kernel']['id']}.json"))
+        client.load_connection_file()
+        client.start_channels()
+        stdout, errors = [], []
+
+        def collect(message):
+            kind, content = message["msg_type"], message["content"]
+            if kind == "stream" and content["name"] == "stdout":
+                stdout.append(content["text"])
+            elif kind == "error":
+                errors.append("\n".join(content["traceback"]))
+
+        try:
+            reply = client.execute_interactive(code, store_history=False, output_hook=collect, timeout=timeout)
+        finally:
+            client.stop_channels()
+        if errors or reply["content"]["status"] != "ok":
+            raise RuntimeError("code run in the notebook's kernel failed:\n" + "\n".join(errors))
+        return "".join(stdout)

@@ -1,0 +1,217 @@
+"""Every module notebook in a real JupyterLab, in a real Chromium, used as a learner would.
+
+For each ``modules/*.ipynb`` (new modules are picked up by the glob): open it, Run All
+Cells from the menu, wait until every code cell ran and the kernel is idle, fail on any
+error output. Then, as its spec says (``spec.py``), use its main widget: press keys on
+the slider handle (each press timed until the new numbers are painted), drag the handle,
+type into number inputs, and check after each step that the numbers on the page equal
+what the course's engine computes, in the same kernel, for the new control values.
+A screenshot of each notebook lands in ``build/screenshots/<notebook>.png``.
+
+``HSML_BROWSER_NOTEBOOKS`` (a glob from the repository root, default ``modules/*.ipynb``)
+runs the same test on other notebooks, e.g. a stand-in under ``build/`` while a module is
+being written; their names must have a spec.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import time
+from glob import glob
+from pathlib import Path
+
+import pytest
+
+from tests.browser import lab_page
+from tests.browser.spec import NOTEBOOKS, MainWidget, main_widget_cells, spec_problem
+
+pytestmark = pytest.mark.browser
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+SCREENSHOTS = REPO_ROOT / "build" / "screenshots"
+NOTEBOOK_GLOB = os.environ.get("HSML_BROWSER_NOTEBOOKS", "modules/*.ipynb")
+PATHS = sorted(glob(NOTEBOOK_GLOB, root_dir=REPO_ROOT))
+OPEN_TIMEOUT_MS = 120_000  # generous: the machine is shared, a cold kernel start is slow under load
+RUN_ALL_TIMEOUT_MS = 240_000
+UPDATE_TIMEOUT_MS = 30_000
+SETTLE_TIMEOUT_S = 30.0
+
+# Run in the notebook's kernel: the control's value and what the engine says the widget shows.
+KERNEL_STATE = """
+def _hsml_browser_state(explorer):
+    import json
+    import numpy as np
+    from course.widgets.base import format_value
+{engine}
+    slider = explorer.{slider_attribute}
+
+    def plain(value):
+        if isinstance(value, np.generic):
+            return value.item()
+        raise TypeError(f"cannot report a {{type(value).__name__}}")
+
+    return json.dumps({{
+        "widget": type(explorer).__name__,
+        "slider_value": slider.value,
+        "numbers": numbers,
+        "texts": {{name: format_value(value, explorer.formats.get(name)) for name, value in numbers.items()}},
+        "error": explorer.error,
+    }}, default=plain)
+
+print(_hsml_browser_state(explorer))
+del _hsml_browser_state
+"""
+
+
+def kernel_state(server, notebook, spec):
+    kind = spec.kind
+    engine = "\n".join("    " + line for line in spec.engine_code.splitlines())
+    code = KERNEL_STATE.format(engine=engine, slider_attribute=kind.slider_attribute)
+    try:
+        output = server.run_in_kernel(notebook, code, timeout=60)
+    except RuntimeError as error:
+        pytest.fail(f"{notebook}: could not ask the kernel for `explorer`'s numbers (the '# main-widget' "
+                    f"cell must assign the widget to `explorer`):\n{error}")
+    state = json.loads(output.strip().splitlines()[-1])
+    assert state["widget"] == kind.name, f"{notebook}: `explorer` is a {state['widget']}, the spec says {kind.name}"
+    return state
+
+
+class PageChecker:
+    """Compares the numbers on the page with the engine's, until they agree (or time is up)."""
+
+    def __init__(self, server, notebook, spec, panel):
+        self.server, self.notebook, self.spec, self.panel = server, notebook, spec, panel
+        self.kind = spec.kind
+        self.state = None
+
+    def problems(self, also=None):
+        self.state = kernel_state(self.server, self.notebook, self.spec)
+        shown, error = lab_page.read_numbers(self.panel)
+        if error is not None or self.state["error"] is not None:
+            return [f"the widget shows an error: {error or self.state['error']}"]
+        texts = self.state["texts"] if self.kind.check_text else None
+        found = lab_page.mismatches(shown, self.state["numbers"], texts)
+        return found + (also(self.state) if also else [])
+
+    def settle(self, step, also=None):
+        """Wait until page and engine agree (and ``also(state)`` has no complaint); the state."""
+        problems = lab_page.wait_until(lambda: self.problems(also), SETTLE_TIMEOUT_S)
+        assert not problems, f"{self.notebook}, {step}:\n  " + "\n  ".join(problems)
+        return self.state
+
+
+def use_main_widget(page, server, notebook, spec: MainWidget, cell_index, timing):
+    """Drive the main widget as a learner and check the numbers after each step."""
+    kind = spec.kind
+    widget_cell = lab_page.cell(page, cell_index)
+    panel = widget_cell.locator(f".hsml-numbers[data-explorer='{kind.name}']")
+    try:
+        panel.wait_for(state="attached", timeout=UPDATE_TIMEOUT_MS)
+    except Exception:  # playwright's TimeoutError
+        pytest.fail(f"{notebook}: no {kind.name} numbers panel in the output of the '# main-widget' cell "
+                    f"(cell {cell_index + 1}); its output reads: {widget_cell.inner_text()[:1000]!r}")
+    widget_cell.locator(".jupyter-widgets").first.evaluate("e => e.scrollIntoView({block: 'start'})")
+    content = panel.locator("xpath=..")  # the HTML widget's content: replaced at every update
+    checker = PageChecker(server, notebook, spec, panel)
+    before = checker.settle("as first shown")
+
+    handle = lab_page.slider_handle(widget_cell, kind.slider)
+    assert handle.count() == 1, f"{notebook}: expected one slider labelled {kind.slider!r}, found {handle.count()}"
+    latencies = [
+        lab_page.timed_key_press(page, handle, content, spec.key, UPDATE_TIMEOUT_MS) for _ in range(spec.presses)
+    ]
+    timing["key_latency_ms"] = latencies
+    moved = checker.settle(
+        f"after {spec.presses} x {spec.key} on the {kind.slider} slider",
+        also=lambda s: [] if s["slider_value"] != before["slider_value"] else ["the slider value did not change"],
+    )
+
+    if spec.drag_to is not None:
+        lab_page.drag_handle(page, handle, spec.drag_to)
+        dragged = checker.settle(
+            f"after dragging the {kind.slider} slider to {spec.drag_to:.0%} of its track",
+            also=lambda s: [] if s["slider_value"] != moved["slider_value"] else ["the drag did not move the slider"],
+        )
+        assert dragged["numbers"] != moved["numbers"], f"{notebook}: the drag changed no number"
+        moved = dragged
+
+    timing["input_latency_ms"] = []
+    for label, value in spec.inputs:
+        previous = moved["numbers"]
+        timing["input_latency_ms"].append(
+            lab_page.timed(page, content, lambda: lab_page.type_number(widget_cell, label, value), UPDATE_TIMEOUT_MS)
+        )
+        moved = checker.settle(
+            f"after typing {value} into {label!r}",
+            also=lambda s: [] if s["numbers"] != previous else [f"typing into {label!r} changed no number"],
+        )
+
+
+def server_tracebacks(server, offset):
+    """Tracebacks the server and its kernels logged after ``offset`` (e.g. a widget callback error)."""
+    text = server.log_path.read_text(errors="replace")[offset:]
+    return text if "Traceback (most recent call last)" in text else None
+
+
+def saved_outputs(path, stored):
+    """True when the notebook file changed during the test and now holds outputs (a save by Lab;
+    an engineer editing the file meanwhile is not an error)."""
+    now = path.read_bytes()
+    if now == stored:
+        return False
+    cells = json.loads(now)["cells"]
+    return any(cell.get("outputs") or cell.get("execution_count") for cell in cells if cell["cell_type"] == "code")
+
+
+@pytest.mark.parametrize("notebook", PATHS, ids=[Path(path).stem for path in PATHS])
+def test_notebook_runs_and_its_main_widget_answers(notebook, lab_server, page, record_timing):
+    stem = Path(notebook).stem
+    stored = (REPO_ROOT / notebook).read_bytes()
+    problem = spec_problem(stem, json.loads(stored))
+    assert problem is None, problem
+    spec = NOTEBOOKS[stem]
+    widget_output = None
+    log_offset = len(lab_server.log_path.read_text(errors="replace"))
+    timing = {"notebook": stem}
+    start = time.monotonic()
+    try:
+        lab_page.open_notebook(page, lab_server, notebook, OPEN_TIMEOUT_MS)
+        timing["open_s"] = time.monotonic() - start
+
+        ran, total = lab_page.run_all_cells(page, RUN_ALL_TIMEOUT_MS)
+        timing["run_all_s"] = time.monotonic() - start - timing["open_s"]
+        errors = lab_page.page_errors(page)
+        assert not errors, f"{notebook}: error output after Run All:\n" + "\n".join(
+            f"--- cell {error['cell']}:\n{error['text']}" for error in errors
+        )
+        assert ran == total, f"{notebook}: only {ran} of {total} code cells ran"
+
+        interact_start = time.monotonic()
+        if isinstance(spec, MainWidget):
+            cell_index = main_widget_cells(json.loads(stored))[0]
+            use_main_widget(page, lab_server, notebook, spec, cell_index, timing)
+            widget_output = lab_page.cell(page, cell_index).locator(".jp-OutputArea").first
+            errors = lab_page.page_errors(page)
+            assert not errors, f"{notebook}: error output after using the widget: {errors}"
+        else:
+            timing["note"] = "no main widget (spec): run all and errors only"
+        timing["interact_s"] = time.monotonic() - interact_start
+        logged = server_tracebacks(lab_server, log_offset)
+        assert logged is None, f"{notebook}: the server or kernel logged a traceback:\n{logged[-3000:]}"
+        assert not saved_outputs(REPO_ROOT / notebook, stored), f"JupyterLab saved outputs into {notebook}"
+        timing["total_s"] = time.monotonic() - start
+        record_timing(timing)
+    finally:
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        try:
+            if widget_output is not None:  # the whole widget in view: controls, figure, numbers
+                widget_output.evaluate("e => e.scrollIntoView({block: 'center'})")
+            page.screenshot(path=str(SCREENSHOTS / f"{stem}.png"))
+        except Exception as error:  # a screenshot must not hide the test's own failure
+            print(f"no screenshot of {notebook}: {error}")
+        try:
+            lab_server.close_session(notebook)  # frees the kernel; the server stops at the end anyway
+        except OSError:
+            pass
