@@ -74,6 +74,9 @@ class Course:
             raise GradingError(f"{self.root} is not a course folder: it has no nbgrader_config.py.")
         self._apis = {}
 
+    def __getstate__(self):  # picklable: nbgrader's API objects stay in the process that made them
+        return {**self.__dict__, "_apis": {}}
+
     def folder(self, kind: str, student: str | None = None, assignment: str | None = None) -> Path:
         """``root/kind[/student]/assignment``, e.g. ``folder("submitted", "ada", "00_warm_up")``."""
         parts = [p for p in (student, assignment) if p]

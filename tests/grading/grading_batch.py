@@ -44,6 +44,9 @@ TIMEOUT = float(os.environ.get("HSML_GRADING_TIMEOUT", "3"))
 NOT_JSON = '{"cells": [{"cell_type": "code", "source": "x = 1"'  # a notebook cut short
 WORKING_FOLDERS = ("release", "submitted", "autograded", "feedback", "malformed", "gradebook.db",
                    "grades.csv", ".nbgrader.log", ".exchange", "__pycache__")
+# Batches of different assignments are independent (each has its own course copy and
+# gradebook): they are built in parallel, one process each, up to this many at a time.
+WORKERS = int(os.environ.get("HSML_GRADING_WORKERS", "2"))
 TIMINGS: list[str] = []  # one line per batch, printed at the end of the run
 
 
@@ -182,4 +185,19 @@ def build_batch(assignment: str, root: Path) -> Batch:
     timings["feedback"] = time.perf_counter() - start
     batch.reports["grades"] = pipeline.export_grades(course)
     batch.grades = pipeline.cell_grades(course, assignment)
+    return batch
+
+
+def timed_build(assignment: str, root: Path) -> Batch:
+    """:func:`build_batch` with its total time and a one-line summary in ``timings``."""
+    start = time.perf_counter()
+    batch = build_batch(assignment, root)
+    total = time.perf_counter() - start
+    per_student = {r.student: r.seconds for r in batch.reports["autograde"].results if r.graded}
+    t = batch.timings
+    t["summary"] = (
+        f"{assignment}: batch {total:.1f} s = import nbgrader {t['import nbgrader']:.1f} + release {t['release']:.1f} "
+        f"+ autograde {t['autograde']:.1f} ({len(per_student)} graded; solution {per_student.get('solution', 0):.1f} s, "
+        f"endless loop {per_student.get(batch.loop_student, 0):.1f} s at timeout {TIMEOUT:g} s) + feedback {t['feedback']:.1f}"
+    )
     return batch
