@@ -15,6 +15,8 @@ from __future__ import annotations
 
 import json
 import os
+import queue
+import re
 import secrets
 import signal
 import socket
@@ -38,6 +40,7 @@ TEST_SETTINGS = {
     },
     "@jupyterlab/docmanager-extension/plugin.jupyterlab-settings": {"autosave": False},
 }
+ANSI_COLOR = re.compile(r"\x1b\[[0-9;]*m")
 
 
 def free_port():
@@ -175,17 +178,22 @@ class LabServer:
 
     # -- the notebook's kernel ------------------------------------------------------------
 
-    def run_in_kernel(self, notebook, code, timeout=60.0):
-        """Run ``code`` in the kernel of ``notebook`` (the same kernel as the page); its stdout.
-
-        Raises ``RuntimeError`` with the traceback when the code fails.
-        """
+    def kernel_client(self, notebook):
+        """A started ``BlockingKernelClient`` on the kernel of ``notebook`` (stop its channels after use)."""
         session = self.session_for(notebook)
         if session is None:
             raise RuntimeError(f"no kernel session for {notebook}")
         client = BlockingKernelClient(connection_file=str(self.runtime_dir / f"kernel-{session['kernel']['id']}.json"))
         client.load_connection_file()
         client.start_channels()
+        return client
+
+    def run_in_kernel(self, notebook, code, timeout=60.0):
+        """Run ``code`` in the kernel of ``notebook`` (the same kernel as the page); its stdout.
+
+        Raises ``RuntimeError`` with the traceback when the code fails.
+        """
+        client = self.kernel_client(notebook)
         stdout, errors = [], []
 
         def collect(message):
@@ -202,3 +210,36 @@ class LabServer:
         if errors or reply["content"]["status"] != "ok":
             raise RuntimeError("code run in the notebook's kernel failed:\n" + "\n".join(errors))
         return "".join(stdout)
+
+    def watch_kernel(self, notebook):
+        """A :class:`KernelWatch` on the kernel of ``notebook``."""
+        return KernelWatch(self.kernel_client(notebook))
+
+
+class KernelWatch:
+    """Everything a kernel publishes, from now on: catches the errors of widget callbacks.
+
+    An exception raised in a callback (a slider's observer) is not shown in any cell:
+    the kernel publishes it on its IOPub channel and JupyterLab puts it in its Log Console.
+    Listening to IOPub ourselves catches it.
+    """
+
+    def __init__(self, client):
+        self.client = client
+
+    def errors(self):
+        """The tracebacks (and stderr lines with one) published since the last call."""
+        found = []
+        while True:
+            try:
+                message = self.client.get_iopub_msg(timeout=0.05)
+            except queue.Empty:
+                return found
+            kind, content = message["msg_type"], message["content"]
+            if kind == "error":
+                found.append(ANSI_COLOR.sub("", "\n".join(content["traceback"])))
+            elif kind == "stream" and content["name"] == "stderr" and "Traceback" in content["text"]:
+                found.append(ANSI_COLOR.sub("", content["text"]))
+
+    def close(self):
+        self.client.stop_channels()

@@ -23,8 +23,15 @@ from pathlib import Path
 
 import pytest
 
-from tests.browser import lab_page
+from tests.browser import checks
 from tests.browser.spec import NOTEBOOKS, MainWidget, main_widget_cells, spec_problem
+
+sync_api = pytest.importorskip(
+    "playwright.sync_api", reason="browser tests need the playwright package (the test extra): `make setup`."
+)
+PlaywrightTimeoutError = sync_api.TimeoutError
+
+from tests.browser import lab_page  # noqa: E402  (needs playwright)
 
 pytestmark = pytest.mark.browser
 
@@ -92,12 +99,12 @@ class PageChecker:
         if error is not None or self.state["error"] is not None:
             return [f"the widget shows an error: {error or self.state['error']}"]
         texts = self.state["texts"] if self.kind.check_text else None
-        found = lab_page.mismatches(shown, self.state["numbers"], texts)
+        found = checks.mismatches(shown, self.state["numbers"], texts)
         return found + (also(self.state) if also else [])
 
     def settle(self, step, also=None):
         """Wait until page and engine agree (and ``also(state)`` has no complaint); the state."""
-        problems = lab_page.wait_until(lambda: self.problems(also), SETTLE_TIMEOUT_S)
+        problems = checks.wait_until(lambda: self.problems(also), SETTLE_TIMEOUT_S)
         assert not problems, f"{self.notebook}, {step}:\n  " + "\n  ".join(problems)
         return self.state
 
@@ -119,9 +126,12 @@ def use_main_widget(page, server, notebook, spec: MainWidget, cell_index, timing
 
     handle = lab_page.slider_handle(widget_cell, kind.slider)
     assert handle.count() == 1, f"{notebook}: expected one slider labelled {kind.slider!r}, found {handle.count()}"
-    latencies = [
-        lab_page.timed_key_press(page, handle, content, spec.key, UPDATE_TIMEOUT_MS) for _ in range(spec.presses)
-    ]
+    latencies = []
+    for press in range(1, spec.presses + 1):
+        try:
+            latencies.append(lab_page.timed_key_press(page, handle, content, spec.key, UPDATE_TIMEOUT_MS))
+        except AssertionError as error:
+            raise AssertionError(f"{notebook}: {spec.key} press {press} on the {kind.slider} slider: {error}") from None
     timing["key_latency_ms"] = latencies
     moved = checker.settle(
         f"after {spec.presses} x {spec.key} on the {kind.slider} slider",
@@ -140,19 +150,28 @@ def use_main_widget(page, server, notebook, spec: MainWidget, cell_index, timing
     timing["input_latency_ms"] = []
     for label, value in spec.inputs:
         previous = moved["numbers"]
-        timing["input_latency_ms"].append(
-            lab_page.timed(page, content, lambda: lab_page.type_number(widget_cell, label, value), UPDATE_TIMEOUT_MS)
-        )
+        try:
+            timing["input_latency_ms"].append(lab_page.timed(
+                page, content, lambda: lab_page.type_number(widget_cell, label, value), UPDATE_TIMEOUT_MS
+            ))
+        except AssertionError as error:
+            raise AssertionError(f"{notebook}: typing {value} into {label!r}: {error}") from None
         moved = checker.settle(
             f"after typing {value} into {label!r}",
             also=lambda s: [] if s["numbers"] != previous else [f"typing into {label!r} changed no number"],
         )
 
 
-def server_tracebacks(server, offset):
-    """Tracebacks the server and its kernels logged after ``offset`` (e.g. a widget callback error)."""
-    text = server.log_path.read_text(errors="replace")[offset:]
-    return text if "Traceback (most recent call last)" in text else None
+def kernel_and_server_errors(server, log_offset, watch):
+    """What went wrong out of the page's sight, as a sentence, or None: tracebacks the kernel
+    published (widget callbacks: Lab shows them only in its Log Console) or the server logged."""
+    found = []
+    if watch is not None:
+        found += [f"the kernel raised:\n{text[-3000:]}" for text in watch.errors()]
+    log = server.log_path.read_text(errors="replace")[log_offset:]
+    if "Traceback (most recent call last)" in log:
+        found.append(f"the server logged:\n{log[-3000:]}")
+    return "\n".join(found) or None
 
 
 def saved_outputs(path, stored):
@@ -172,7 +191,7 @@ def test_notebook_runs_and_its_main_widget_answers(notebook, lab_server, page, r
     problem = spec_problem(stem, json.loads(stored))
     assert problem is None, problem
     spec = NOTEBOOKS[stem]
-    widget_output = None
+    widget_output = watch = None
     log_offset = len(lab_server.log_path.read_text(errors="replace"))
     timing = {"notebook": stem}
     start = time.monotonic()
@@ -189,6 +208,7 @@ def test_notebook_runs_and_its_main_widget_answers(notebook, lab_server, page, r
         assert ran == total, f"{notebook}: only {ran} of {total} code cells ran"
 
         interact_start = time.monotonic()
+        watch = lab_server.watch_kernel(notebook)
         if isinstance(spec, MainWidget):
             cell_index = main_widget_cells(json.loads(stored))[0]
             use_main_widget(page, lab_server, notebook, spec, cell_index, timing)
@@ -198,12 +218,19 @@ def test_notebook_runs_and_its_main_widget_answers(notebook, lab_server, page, r
         else:
             timing["note"] = "no main widget (spec): run all and errors only"
         timing["interact_s"] = time.monotonic() - interact_start
-        logged = server_tracebacks(lab_server, log_offset)
-        assert logged is None, f"{notebook}: the server or kernel logged a traceback:\n{logged[-3000:]}"
+        problems = kernel_and_server_errors(lab_server, log_offset, watch)
+        assert problems is None, f"{notebook}: while the learner used the notebook, {problems}"
         assert not saved_outputs(REPO_ROOT / notebook, stored), f"JupyterLab saved outputs into {notebook}"
         timing["total_s"] = time.monotonic() - start
         record_timing(timing)
+    except (AssertionError, PlaywrightTimeoutError) as error:
+        problems = kernel_and_server_errors(lab_server, log_offset, watch)
+        if problems is None:
+            raise
+        raise AssertionError(f"{error}\n--- meanwhile {problems}") from error
     finally:
+        if watch is not None:
+            watch.close()
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
         try:
             if widget_output is not None:  # the whole widget in view: controls, figure, numbers
