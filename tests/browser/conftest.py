@@ -85,14 +85,24 @@ def browser(chromium_path):
         playwright.stop()
 
 
-@pytest.fixture
-def page(browser):
-    """A fresh page (own context: no cookies or storage shared between notebooks)."""
+@pytest.fixture(scope="module")
+def browser_context(browser):
+    """One context for all notebooks: Lab's scripts are downloaded once, then cached."""
     context = browser.new_context(viewport={"width": 1500, "height": 1400})
     try:
-        yield context.new_page()
+        yield context
     finally:
         context.close()
+
+
+@pytest.fixture
+def page(browser_context):
+    """A fresh page (tab) per notebook; ``?reset`` in the URL keeps Lab from restoring another's layout."""
+    page = browser_context.new_page()
+    try:
+        yield page
+    finally:
+        page.close()
 
 
 # -- timings in the terminal summary ------------------------------------------------------

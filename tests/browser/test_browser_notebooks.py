@@ -116,7 +116,7 @@ def use_main_widget(page, server, notebook, spec: MainWidget, cell_index, timing
     panel = widget_cell.locator(f".hsml-numbers[data-explorer='{kind.name}']")
     try:
         panel.wait_for(state="attached", timeout=UPDATE_TIMEOUT_MS)
-    except Exception:  # playwright's TimeoutError
+    except PlaywrightTimeoutError:
         pytest.fail(f"{notebook}: no {kind.name} numbers panel in the output of the '# main-widget' cell "
                     f"(cell {cell_index + 1}); its output reads: {widget_cell.inner_text()[:1000]!r}")
     widget_cell.locator(".jupyter-widgets").first.evaluate("e => e.scrollIntoView({block: 'start'})")
