@@ -51,10 +51,7 @@ def find_chromium():
 
 @pytest.fixture(scope="module")
 def chromium_path():
-    try:
-        import playwright.sync_api  # noqa: F401
-    except ImportError:
-        pytest.skip("browser tests need the playwright package (the test extra): `make setup` installs it.")
+    # (without the playwright package, test_browser_notebooks.py is skipped at import, with the reason)
     path, why_not = find_chromium()
     if path is None:
         pytest.skip(f"browser tests skipped: {why_not} {HOW_TO_ENABLE}")
