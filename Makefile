@@ -10,8 +10,6 @@ STAMP := $(VENV)/.installed
 LAB_PORT ?= 8888
 # nbgrader calls alembic (and notebooks call jupyter) from PATH: the venv comes first.
 export PATH := $(BIN):$(PATH)
-# Python must not write bytecode into the tree of a clean clone by surprise.
-export PYTHONDONTWRITEBYTECODE := 1
 
 .PHONY: setup lab test test-fast data bench normalize snapshot clean help
 
@@ -21,7 +19,10 @@ help:
 $(STAMP): pyproject.toml requirements/constraints.txt
 	@test -x $(PY) || { echo "Creating $(VENV)/ with $(PYTHON)"; $(PYTHON) -m venv $(VENV); }
 	@echo "Installing the course and its pinned dependencies (requirements/constraints.txt)..."
-	$(PY) -m pip install --quiet --disable-pip-version-check -c requirements/constraints.txt -e '.[test]'
+	@# uv installs the same pinned set about 10x faster than pip (seconds, not minutes); pip is the fallback.
+	$(PY) -m pip install --quiet --disable-pip-version-check -c requirements/constraints.txt uv \
+	  && $(BIN)/uv pip install --quiet --python $(PY) -c requirements/constraints.txt -e '.[test]' \
+	  || $(PY) -m pip install --quiet --disable-pip-version-check -c requirements/constraints.txt -e '.[test]'
 	@# rfc3987-syntax (pulled in by jupyter-events for jsonschema's optional IRI checks) builds a
 	@# parser at import: about 2-3 s in every process that imports nbformat (nbgrader, nbval, Lab).
 	@# jsonschema skips those checks without it, and nothing in the course relies on them.
