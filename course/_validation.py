@@ -7,6 +7,7 @@ so that a learner who passes the wrong thing gets a message that names the probl
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
 
 __all__ = [
     "check_rng",
@@ -14,6 +15,7 @@ __all__ = [
     "check_scores",
     "check_amounts",
     "check_same_length",
+    "check_timestamp_days",
 ]
 
 
@@ -104,3 +106,28 @@ def check_same_length(**arrays):
     if len(set(lengths.values())) > 1:
         detail = ", ".join(f"{name} has {n}" for name, n in lengths.items())
         raise ValueError(f"Inputs must have one value per transaction, but {detail}.")
+
+
+def check_timestamp_days(timestamps):
+    """Calendar day number (int64) of each transaction, from datetimes (tz-aware or naive)."""
+    if np.ndim(timestamps) != 1:
+        raise ValueError(f"timestamps must be one-dimensional, got shape {np.shape(timestamps)}.")
+    dtype = getattr(timestamps, "dtype", None)
+    if dtype is None:
+        dtype = np.asarray(timestamps).dtype
+    if dtype.kind in "biuf":
+        raise ValueError(
+            f"timestamps must be datetimes, got numbers ({dtype}): convert them first, "
+            "e.g. pd.to_datetime(seconds, unit='s')."
+        )
+    try:
+        index = pd.DatetimeIndex(timestamps)
+    except (TypeError, ValueError) as exc:
+        raise ValueError(f"timestamps must be datetimes (e.g. datetime64), one per transaction: {exc}") from None
+    if len(index) == 0:
+        raise ValueError("timestamps is empty: at least one transaction is needed.")
+    if index.hasnans:
+        raise ValueError(f"timestamps has {int(index.isna().sum())} missing value(s) (NaT).")
+    if index.tz is not None:  # days are the local calendar days of the transactions
+        index = index.tz_localize(None)
+    return index.values.astype("datetime64[D]").astype(np.int64)

@@ -26,10 +26,14 @@ import pandas as pd
 import sklearn
 from sklearn.metrics import make_scorer
 
-from course._validation import check_amounts, check_binary_labels, check_same_length, check_scores
-from course.metrics import CostModel, ThresholdSweep, least_cost_threshold
-from course.metrics.threshold_sweep import _check_timestamps
-from course.widgets.base_rate_explorer import PrevalenceSampler
+from course._validation import (
+    check_amounts,
+    check_binary_labels,
+    check_same_length,
+    check_scores,
+    check_timestamp_days,
+)
+from course.metrics import CostModel, PrevalenceSampler, ThresholdSweep, least_cost_threshold
 
 __all__ = [
     "decision_costs",
@@ -307,7 +311,7 @@ def threshold_by_fraud_rate(y_true, y_score, *, amounts=None, cost_model=None, f
     """The least-cost threshold measured on the same scores at other fraud rates.
 
     The transactions are subsampled **within each class** (see
-    :class:`course.widgets.base_rate_explorer.PrevalenceSampler`: frauds are dropped to lower
+    :class:`course.metrics.PrevalenceSampler`: frauds are dropped to lower
     the rate, genuines to raise it), so the model and its score distributions stay the same
     and only the fraud rate changes. Each row gives the least-cost threshold found on that
     sample, and what it does there.
@@ -409,7 +413,7 @@ def operating_points_by_period(y_true, y_score, *, timestamps, threshold, amount
     """
     labels = check_binary_labels(y_true, require_both=False)
     scores = check_scores(y_score)
-    days = _check_timestamps(timestamps)
+    days = check_timestamp_days(timestamps)
     amounts = None if amounts is None else check_amounts(amounts)
     check_same_length(y_true=labels, y_score=scores, timestamps=days, amounts=amounts)
     if isinstance(threshold, bool) or not isinstance(threshold, Real) or math.isnan(threshold):

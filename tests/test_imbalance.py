@@ -1,12 +1,10 @@
 """course.imbalance: baselines, the four strategies, the leak, and the prior correction."""
 
-import doctest
 
 import numpy as np
 import pytest
 from sklearn.metrics import average_precision_score, roc_auc_score
 
-import course.imbalance
 from course.imbalance import (
     STRATEGIES,
     KeepShareOfGenuines,
@@ -221,9 +219,3 @@ def test_keep_share_of_genuines_keeps_at_least_one():
     assert repr(KeepShareOfGenuines(0.25)) == "KeepShareOfGenuines(beta=0.25)"
     with pytest.raises(ValueError, match="beta"):
         KeepShareOfGenuines(2)
-
-
-def test_docstring_examples():
-    result = doctest.testmod(course.imbalance, optionflags=doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE)
-    assert result.attempted > 0
-    assert result.failed == 0

@@ -1,7 +1,5 @@
 """course.plots: the data behind the plots (not their pixels)."""
 
-import doctest
-
 import matplotlib
 
 matplotlib.use("Agg")
@@ -12,7 +10,6 @@ import pandas as pd  # noqa: E402
 import pytest  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 
-import course.plots  # noqa: E402
 from course.metrics import CostModel, ThresholdSweep, capacity_threshold, least_cost_threshold  # noqa: E402
 from course.plots import CostCurveDisplay, cost_curve_data, precision_recall_display, roc_display  # noqa: E402
 
@@ -92,8 +89,3 @@ def test_wrong_inputs_are_named():
         roc_display([0, 1])
     with pytest.raises(TypeError, match="CostModel"):
         cost_curve_data(sweep, {"review_cost": 1})
-
-
-def test_docstring_examples():
-    result = doctest.testmod(course.plots)
-    assert result.attempted > 0 and result.failed == 0

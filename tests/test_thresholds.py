@@ -1,6 +1,5 @@
 """course.thresholds: money of decisions, the amount-aware scorer, capacity, fraud-rate shifts."""
 
-import doctest
 
 import numpy as np
 import pandas as pd
@@ -9,7 +8,6 @@ import sklearn
 from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import FixedThresholdClassifier, TunedThresholdClassifierCV
 
-import course.thresholds
 from course.metrics import CostModel, ThresholdSweep, least_cost_threshold
 from course.thresholds import (
     cost_by_capacity,
@@ -33,12 +31,6 @@ def data():
     amounts = np.round(rng.gamma(2.0, 40.0, n), 2)
     stamps = pd.Timestamp("2024-03-04") + pd.to_timedelta(np.sort(rng.integers(0, 21 * 86_400, n)), unit="s")
     return y, score, amounts, stamps
-
-
-def test_docstring_examples():
-    result = doctest.testmod(course.thresholds, optionflags=doctest.NORMALIZE_WHITESPACE)
-    assert result.attempted > 0
-    assert result.failed == 0
 
 
 # -- decision_costs / savings_score -------------------------------------------------------

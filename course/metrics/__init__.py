@@ -8,6 +8,7 @@
 - :func:`pairwise_roc_auc`, :func:`trapezoid_pr_auc`, :func:`prevalence_weights`,
   :func:`daily_precision_at_k`, :func:`compare_rankings`: reading ROC-AUC and PR curves under
   rare fraud (module 02).
+- :class:`PrevalenceSampler`: the same data at another base rate, by subsampling one class.
 """
 
 from course.metrics.auc import (
@@ -17,6 +18,7 @@ from course.metrics.auc import (
     prevalence_weights,
     trapezoid_pr_auc,
 )
+from course.metrics.prevalence import PrevalenceSampler
 from course.metrics.costs import CostModel, capacity_threshold, least_cost_threshold
 from course.metrics.ranking import card_precision_at_k, precision_at_k, recall_at_k
 from course.metrics.threshold_sweep import ThresholdResult, ThresholdSweep
@@ -35,4 +37,5 @@ __all__ = [
     "prevalence_weights",
     "daily_precision_at_k",
     "compare_rankings",
+    "PrevalenceSampler",
 ]

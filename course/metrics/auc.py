@@ -144,7 +144,7 @@ def prevalence_weights(y_true, prevalence):
     payments, with the same frauds. Passed as ``sample_weight`` to scikit-learn's metrics,
     they show what the base rate alone does to a metric, with no sampling noise: rates
     within a class (recall, false-positive rate, hence ROC-AUC) do not move; precision and
-    average precision do. (:class:`course.widgets.base_rate_explorer.PrevalenceSampler`
+    average precision do. (:class:`course.metrics.PrevalenceSampler`
     draws real subsamples instead.)
 
     Parameters

@@ -16,7 +16,13 @@ from numbers import Real
 import numpy as np
 import pandas as pd
 
-from course._validation import check_amounts, check_binary_labels, check_same_length, check_scores
+from course._validation import (
+    check_amounts,
+    check_binary_labels,
+    check_same_length,
+    check_scores,
+    check_timestamp_days,
+)
 
 __all__ = ["ThresholdSweep", "ThresholdResult"]
 
@@ -73,31 +79,6 @@ def _warn_undefined_precision():
         UndefinedMetricWarning,
         stacklevel=3,
     )
-
-
-def _check_timestamps(timestamps):
-    """Calendar day number (int64) of each transaction, from datetimes (tz-aware or naive)."""
-    if np.ndim(timestamps) != 1:
-        raise ValueError(f"timestamps must be one-dimensional, got shape {np.shape(timestamps)}.")
-    dtype = getattr(timestamps, "dtype", None)
-    if dtype is None:
-        dtype = np.asarray(timestamps).dtype
-    if dtype.kind in "biuf":
-        raise ValueError(
-            f"timestamps must be datetimes, got numbers ({dtype}): convert them first, "
-            "e.g. pd.to_datetime(seconds, unit='s')."
-        )
-    try:
-        index = pd.DatetimeIndex(timestamps)
-    except (TypeError, ValueError) as exc:
-        raise ValueError(f"timestamps must be datetimes (e.g. datetime64), one per transaction: {exc}") from None
-    if len(index) == 0:
-        raise ValueError("timestamps is empty: at least one transaction is needed.")
-    if index.hasnans:
-        raise ValueError(f"timestamps has {int(index.isna().sum())} missing value(s) (NaT).")
-    if index.tz is not None:  # days are the local calendar days of the transactions
-        index = index.tz_localize(None)
-    return index.values.astype("datetime64[D]").astype(np.int64)
 
 
 def _check_thresholds(threshold):
@@ -196,7 +177,7 @@ class ThresholdSweep:
         labels = check_binary_labels(y_true)
         scores = check_scores(y_score)
         amounts = None if amounts is None else check_amounts(amounts)
-        days = None if timestamps is None else _check_timestamps(timestamps)
+        days = None if timestamps is None else check_timestamp_days(timestamps)
         check_same_length(y_true=labels, y_score=scores, amounts=amounts, timestamps=days)
         order = np.argsort(scores, kind="stable")
         self._order = order

@@ -1,6 +1,5 @@
 """Pairwise ROC-AUC, trapezoid PR-AUC vs average precision, daily precision@k, model comparison."""
 
-import doctest
 
 import numpy as np
 import pytest
@@ -24,13 +23,6 @@ def tied_scores():
     y = (rng.random(3_000) < 0.05).astype(int)
     score = np.round(rng.normal(size=3_000) + 1.2 * y, 1)  # rounding makes many ties
     return y, score
-
-
-def test_docstring_examples():
-    result = doctest.testmod(auc_module, optionflags=doctest.NORMALIZE_WHITESPACE)
-    assert result.attempted >= 10
-    assert result.failed == 0
-
 
 def test_pairwise_count_equals_roc_auc_with_ties_and_chunks(tied_scores, monkeypatch):
     y, score = tied_scores

@@ -1,12 +1,10 @@
 """ImbalanceExplorer driven from code: the numbers on screen equal course.imbalance's."""
 
-import doctest
 import re
 
 import numpy as np
 import pytest
 
-import course.widgets.imbalance_explorer
 from course.imbalance import correct_undersampled_probabilities, imbalance_metrics, undersampled_fraud_rate
 from course.widgets import ImbalanceExplorer
 from course.widgets.imbalance_explorer import undersampling_numbers
@@ -86,13 +84,6 @@ def test_undersampling_numbers_without_training_rate():
     numbers = undersampling_numbers([0, 1, 0, 1], [0.1, 0.9, 0.4, 0.6], beta=0.5, k=2, threshold=0.55)
     assert numbers["flagged"] == 0.5
     assert list(numbers)[0] == "beta" and "training_fraud_rate" not in numbers
-
-
-def test_docstring_examples():
-    result = doctest.testmod(course.widgets.imbalance_explorer)
-    assert result.attempted > 0
-    assert result.failed == 0
-
 
 def test_table_holds_every_position(scores):
     y, by_beta = scores
