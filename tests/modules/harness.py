@@ -104,10 +104,12 @@ def pytest_sessionfinish(session):
     messages = session.config.stash[RECORD_MESSAGES]
     for notebook in session.config.stash[RECORDINGS]:
         show = notebook.display
+        if not notebook.cell_items:  # collected but not selected (another NB= was asked for)
+            continue
         failed = [item.name for item in notebook.cell_items if not item.passed]
-        if failed or not notebook.cell_items:
+        if failed:
             messages.append((False, (
-                f"NOT RECORDED: {show(notebook.path)}: {failed or 'no cell'} did not run and pass; "
+                f"NOT RECORDED: {show(notebook.path)}: {failed} did not run and pass; "
                 "expected outputs are only recorded from a complete, clean run."
             )))
             continue
