@@ -39,8 +39,9 @@ REPO = Path(__file__).resolve().parents[2]
 SOURCE = REPO / "autograded" / "source"
 WRONG_ANSWERS_DIR = Path(__file__).parent / "wrong_answers"
 ASSIGNMENTS = sorted(p.name for p in SOURCE.iterdir() if p.is_dir() and any(p.glob("*.ipynb"))) if SOURCE.is_dir() else []
-# Seconds per cell while testing: long enough for a cold import of pandas, short for the endless loop.
-TIMEOUT = float(os.environ.get("HSML_GRADING_TIMEOUT", "3"))
+# Seconds per learner cell while testing: room for the slowest answer on a loaded 2-core
+# machine, short enough that the endless-loop submission costs little.
+TIMEOUT = float(os.environ.get("HSML_GRADING_TIMEOUT", "5"))
 NOT_JSON = '{"cells": [{"cell_type": "code", "source": "x = 1"'  # a notebook cut short
 WORKING_FOLDERS = ("release", "submitted", "autograded", "feedback", "malformed", "gradebook.db",
                    "grades.csv", ".nbgrader.log", ".exchange", "__pycache__")
