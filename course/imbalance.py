@@ -336,6 +336,21 @@ class StrategyComparison:
     scores : dict of str -> numpy.ndarray
         Test-period fraud probabilities of each strategy.
     models : dict of str -> fitted Pipeline
+        The pipeline of each strategy (:func:`make_strategy`), fitted on the training period.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from course.imbalance import compare_strategies
+    >>> rng = np.random.default_rng(0)
+    >>> y = (rng.random(2_000) < 0.05).astype(int)
+    >>> X = rng.normal(size=(2_000, 2)) + y[:, None]
+    >>> comparison = compare_strategies(X[:1_500], y[:1_500], X[1_500:], y[1_500:],
+    ...                                 strategies=["plain", "class_weight"], k=20)
+    >>> comparison.table.columns.tolist()
+    ['average_precision', 'roc_auc', 'precision_at_k', 'mean_predicted', 'fraud_rate', 'training_fraud_share']
+    >>> sorted(comparison.scores), comparison.scores["plain"].shape
+    (['class_weight', 'plain'], (500,))
     """
 
     table: pd.DataFrame

@@ -82,6 +82,17 @@ class Holdout:
     model : fitted scikit-learn classifier
     scores : numpy.ndarray of float64
         ``model.predict_proba(X_test)[:, 1]``: the fraud probability of each test transaction.
+
+    Examples
+    --------
+    >>> from course.data import simulate_transactions
+    >>> from course.models import fit_holdout
+    >>> small = simulate_transactions(300, 600, 60, seed=1)
+    >>> holdout = fit_holdout(small, kind="logreg", train_days=30, gap_days=7, test_days=14)
+    >>> len(holdout.test) == len(holdout.X_test) == len(holdout.y_test) == len(holdout.scores)
+    True
+    >>> bool(holdout.train["timestamp"].max() < holdout.test["timestamp"].min())
+    True
     """
 
     train: pd.DataFrame

@@ -69,7 +69,27 @@ MODULE_ONLY_RULES = ("objectives", "takeaway")
 
 @dataclass(frozen=True)
 class Violation:
-    """One broken rule, located at a notebook and, when it applies, a cell."""
+    """One broken rule, located at a notebook and, when it applies, a cell.
+
+    Made by :func:`check_notebook`; ``str()`` gives the line printed for a person.
+
+    Attributes
+    ----------
+    path : str
+        The notebook, relative to the repository when inside it.
+    rule : str
+        The rule's name, e.g. ``"stored-form"``.
+    message : str
+        What is wrong.
+    cell : str, default=""
+        The cell (see :func:`describe_cell`); empty for the notebook as a whole.
+
+    Examples
+    --------
+    >>> from course.notebooks import Violation
+    >>> print(Violation("modules/00_start_here.ipynb", "stored-form", "holds 2 output(s)", "cell 3"))
+    modules/00_start_here.ipynb, cell 3: holds 2 output(s) [stored-form]
+    """
 
     path: str
     rule: str
@@ -199,6 +219,15 @@ def normalize_notebook(nb):
 def dumps_notebook(nb):
     """The exact text a notebook is stored as: sorted keys, 1-space indent, final newline.
 
+    Parameters
+    ----------
+    nb : nbformat.NotebookNode
+        A version 4 notebook (normalize it first for the course's stored form).
+
+    Returns
+    -------
+    str
+
     Examples
     --------
     >>> import nbformat
@@ -215,6 +244,22 @@ def notebook_paths(paths):
 
     Folders are searched recursively; ``.ipynb_checkpoints`` copies are skipped.
     A path that does not exist is an error, so a typo never checks nothing.
+
+    Parameters
+    ----------
+    paths : iterable of str or pathlib.Path
+        Notebook files and folders.
+
+    Returns
+    -------
+    list of pathlib.Path
+
+    Raises
+    ------
+    FileNotFoundError
+        A path does not exist.
+    ValueError
+        A file is not a ``.ipynb`` notebook.
 
     Examples
     --------
@@ -240,6 +285,16 @@ def normalize(paths):
 
     Returns the list of files that changed. A file that is not a readable
     notebook raises ``ValueError`` naming it, and nothing is written for it.
+
+    Parameters
+    ----------
+    paths : iterable of str or pathlib.Path
+        Notebook files and folders (see :func:`notebook_paths`).
+
+    Returns
+    -------
+    list of pathlib.Path
+        The files rewritten.
 
     Examples
     --------

@@ -51,6 +51,17 @@ def cost_curve_data(sweep, cost_model, *, max_points=DEFAULT_MAX_POINTS):
     nothing), ``cost_flag_nothing``, and ``capacity_threshold`` (``None`` without a
     capacity).
 
+    Parameters
+    ----------
+    sweep : course.metrics.ThresholdSweep
+    cost_model : course.metrics.CostModel
+    max_points : int, default=2000
+        Most thresholds kept for the curve.
+
+    Returns
+    -------
+    dict
+
     Examples
     --------
     >>> from course.metrics import ThresholdSweep, CostModel
@@ -231,6 +242,24 @@ def precision_recall_display(sweep, *, ax=None, max_points=DEFAULT_MAX_POINTS, n
     The legend's average precision is computed on every threshold; the chance level is
     the prevalence. Extra kwargs go to ``PrecisionRecallDisplay.plot``.
 
+    Parameters
+    ----------
+    sweep : course.metrics.ThresholdSweep
+    ax : matplotlib.axes.Axes, optional
+        Where to draw; a new figure's axes by default.
+    max_points : int, default=2000
+        Most points of the curve drawn.
+    name : str, optional
+        Legend label of the curve.
+    plot_chance_level : bool, default=True
+        Also draw the no-skill line (precision = prevalence).
+    **kwargs
+        Passed to ``PrecisionRecallDisplay.plot``.
+
+    Returns
+    -------
+    sklearn.metrics.PrecisionRecallDisplay
+
     Examples
     --------
     >>> from course.metrics import ThresholdSweep
@@ -253,6 +282,24 @@ def roc_display(sweep, *, ax=None, max_points=DEFAULT_MAX_POINTS, name=None, plo
 
     The legend's ROC-AUC is computed on every threshold. Extra kwargs go to
     ``RocCurveDisplay.plot``.
+
+    Parameters
+    ----------
+    sweep : course.metrics.ThresholdSweep
+    ax : matplotlib.axes.Axes, optional
+        Where to draw; a new figure's axes by default.
+    max_points : int, default=2000
+        Most points of the curve drawn.
+    name : str, optional
+        Legend label of the curve.
+    plot_chance_level : bool, default=True
+        Also draw the diagonal of random scores.
+    **kwargs
+        Passed to ``RocCurveDisplay.plot``.
+
+    Returns
+    -------
+    sklearn.metrics.RocCurveDisplay
 
     Examples
     --------

@@ -140,6 +140,22 @@ def savings_score(y_true, y_pred, *, amount=None, cost_model=None):
     The score function behind :func:`make_savings_scorer`. The amounts are named
     ``amount`` (singular), the name under which scikit-learn routes them as metadata.
 
+    Parameters
+    ----------
+    y_true : array-like of shape (n,)
+        1 for fraud, 0 for genuine.
+    y_pred : array-like of shape (n,)
+        1 when the transaction is flagged, else 0.
+    amount : array-like of shape (n,), default=None
+        Transaction amounts; needed when ``cost_model.fraud_loss == "amount"``.
+    cost_model : CostModel, default=None
+        ``None`` means ``CostModel()``.
+
+    Returns
+    -------
+    float
+        Cost of flagging nothing minus the cost of the decisions (see :func:`decision_costs`).
+
     Examples
     --------
     >>> from course.thresholds import savings_score

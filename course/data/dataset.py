@@ -68,6 +68,16 @@ def write_dataset(directory=DATASETS_DIR):
 
     Returns the path of the data file. Running it twice gives identical bytes.
 
+    Parameters
+    ----------
+    directory : str or pathlib.Path, default=DATASETS_DIR
+        Created if needed.
+
+    Returns
+    -------
+    pathlib.Path
+        ``directory / "transactions.csv.gz"``.
+
     Examples
     --------
     >>> from course.data.dataset import write_dataset

@@ -16,7 +16,29 @@ __all__ = ["describe_transactions", "describe_dataset"]
 
 
 def describe_transactions(df):
-    """Return a plain-text summary of a transactions frame: sizes, prevalence, scenarios, labels."""
+    """Return a plain-text summary of a transactions frame: sizes, prevalence, scenarios, labels.
+
+    Parameters
+    ----------
+    df : pandas.DataFrame
+        Transactions with the columns of :func:`course.data.simulate_transactions`.
+
+    Returns
+    -------
+    str
+        One figure per line, as printed by ``python -m course.data describe``.
+
+    Examples
+    --------
+    >>> from course.data import simulate_transactions
+    >>> from course.data.describe import describe_transactions
+    >>> small = simulate_transactions(50, 100, 20, seed=1)
+    >>> print("\\n".join(describe_transactions(small).splitlines()[:4]))
+    transactions: 1,907
+    customers: 49   terminals used: 43
+    period: 2024-01-01 to 2024-01-20 (20 days)
+    frauds: 5 (0.262% of transactions)
+    """
     n = len(df)
     fraud = df["is_fraud"].to_numpy() == 1
     n_fraud = int(fraud.sum())
@@ -66,7 +88,24 @@ def describe_transactions(df):
 
 
 def describe_dataset(path=None):
-    """Return the file's size and SHA-256 followed by :func:`describe_transactions` of its content."""
+    """Return the file's size and SHA-256 followed by :func:`describe_transactions` of its content.
+
+    Parameters
+    ----------
+    path : str or pathlib.Path, optional
+        A dataset file; defaults to the canonical ``datasets/transactions.csv.gz``.
+
+    Returns
+    -------
+    str
+        A ``file: ...`` line, then the lines of :func:`describe_transactions`.
+
+    Examples
+    --------
+    >>> from course.data.describe import describe_dataset
+    >>> print(describe_dataset().splitlines()[0])  # loads the full dataset  # doctest: +SKIP
+    file: transactions.csv.gz, 4,175,740 bytes, sha256 9b0723ea057bfe5216d7f85aba1b07997bfeff5730959453e014fa140d048683
+    """
     path = DATASETS_DIR / DATASET_FILENAME if path is None else Path(path)
     df = load_transactions(path)
     data = path.read_bytes()

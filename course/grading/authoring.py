@@ -55,7 +55,29 @@ def _nbgrader_meta(kind: str, cell_id: str, cell_points: float | None) -> dict:
 def parse_source(text: str, *, name: str = "<source>") -> list[dict]:
     """Split a readable source into cells: ``{"kind", "markdown", "id", "points", "source"}``.
 
-    Raises ``ValueError`` naming the line of any malformed marker.
+    Parameters
+    ----------
+    text : str
+        The readable source, cells separated by ``# %%`` markers (see the module docstring).
+    name : str, default="<source>"
+        The file name used in error messages.
+
+    Returns
+    -------
+    list of dict
+        One dict per cell: ``kind`` (``code``, ``readonly``, ``answer``, ``tests`` or
+        ``manual``), ``markdown``, ``id``, ``points``, ``line`` (of the marker) and ``source``.
+
+    Raises
+    ------
+    ValueError
+        Naming the line of any malformed marker.
+
+    Examples
+    --------
+    >>> from course.grading.authoring import parse_source
+    >>> parse_source("# %% answer id=q1-answer\\nx = 1\\n")
+    [{'kind': 'answer', 'markdown': False, 'id': 'q1-answer', 'points': None, 'line': 1, 'source': 'x = 1'}]
     """
     cells, current = [], None
     for number, line in enumerate(text.splitlines(), start=1):
@@ -117,6 +139,18 @@ def parse_source(text: str, *, name: str = "<source>") -> list[dict]:
 def build_notebook(text: str, *, name: str = "<source>") -> nbformat.NotebookNode:
     """Build the nbgrader source notebook (with solutions and hidden tests) from a readable source.
 
+    Parameters
+    ----------
+    text : str
+        The readable source (see :func:`parse_source`).
+    name : str, default="<source>"
+        The file name used in error messages.
+
+    Returns
+    -------
+    nbformat.NotebookNode
+        A valid notebook; nbgrader cells carry metadata schema 3 and their id as cell id.
+
     Examples
     --------
     >>> nb = build_notebook('# %% answer id=q1-answer\\n### BEGIN SOLUTION\\nx = 1\\n### END SOLUTION\\n')
@@ -144,7 +178,33 @@ def build_notebook(text: str, *, name: str = "<source>") -> nbformat.NotebookNod
 
 
 def build_file(source: Path, output: Path | None = None) -> Path:
-    """Build ``autograded/authoring/<a>.py`` into ``autograded/source/<a>/<a>.ipynb``; return the path."""
+    """Build ``autograded/authoring/<a>.py`` into ``autograded/source/<a>/<a>.ipynb``; return the path.
+
+    Parameters
+    ----------
+    source : pathlib.Path
+        The readable source file.
+    output : pathlib.Path, optional
+        Where to write the notebook; by default ``source/<a>/<a>.ipynb`` beside the
+        source's ``authoring/`` folder.
+
+    Returns
+    -------
+    pathlib.Path
+        The notebook written, in the course's stored form.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from pathlib import Path
+    >>> from course.grading.authoring import build_file
+    >>> with tempfile.TemporaryDirectory() as tmp:
+    ...     source = Path(tmp, "authoring", "09_demo.py")
+    ...     source.parent.mkdir()
+    ...     _ = source.write_text("# %% answer id=09-x-answer\\n### BEGIN SOLUTION\\nx = 1\\n### END SOLUTION\\n")
+    ...     build_file(source).relative_to(Path(tmp).resolve()).as_posix()
+    'source/09_demo/09_demo.ipynb'
+    """
     source = Path(source)
     if output is None:
         output = source.resolve().parent.parent / "source" / source.stem / f"{source.stem}.ipynb"
@@ -165,12 +225,48 @@ def _signature(nb) -> list[tuple]:
 
 
 def same_cells(nb_a, nb_b) -> bool:
-    """True if both notebooks have the same cells: types, sources and nbgrader metadata."""
+    """True if both notebooks have the same cells: types, sources and nbgrader metadata.
+
+    Cell ids, outputs and notebook metadata are not compared.
+
+    Parameters
+    ----------
+    nb_a, nb_b : dict
+        Notebooks (``nbformat`` nodes or the parsed JSON).
+
+    Returns
+    -------
+    bool
+
+    Examples
+    --------
+    >>> from course.grading.authoring import build_notebook, same_cells
+    >>> a = build_notebook("# %%\\nx = 1\\n")
+    >>> same_cells(a, build_notebook("# %%\\nx = 1\\n")), same_cells(a, build_notebook("# %%\\nx = 2\\n"))
+    (True, False)
+    """
     return _signature(nb_a) == _signature(nb_b)
 
 
 def assignment_questions(assignment: str) -> list[str]:
-    """Ids of the questions registered by ``course/grading/questions/<assignment>.py``."""
+    """Ids of the questions registered by ``course/grading/questions/<assignment>.py``.
+
+    Parameters
+    ----------
+    assignment : str
+        An assignment name, e.g. ``"00_warm_up"``.
+
+    Returns
+    -------
+    list of str
+        Sorted; empty for an assignment without a question module.
+
+    Examples
+    --------
+    >>> from course.grading.authoring import assignment_questions
+    >>> assignment_questions("00_warm_up")
+    ['00-base-rate', '00-fraud-loss', '00-rate-by-day', '00-share-above']
+    """
     from course.grading.checks import _REGISTRY, question_ids
 
     question_ids()
@@ -179,7 +275,36 @@ def assignment_questions(assignment: str) -> list[str]:
 
 
 def lint_notebook(nb, assignment: str) -> list[str]:
-    """Broken authoring rules in a source notebook, as readable sentences (empty: all good)."""
+    """Broken authoring rules in a source notebook, as readable sentences (empty: all good).
+
+    Parameters
+    ----------
+    nb : dict
+        A source notebook (with solutions and hidden tests).
+    assignment : str
+        Its assignment name, e.g. ``"00_warm_up"``: every question registered by
+        ``course/grading/questions/<assignment>.py`` must be checked by a test cell.
+
+    Returns
+    -------
+    list of str
+
+    Examples
+    --------
+    >>> import nbformat
+    >>> from course.grading.authoring import REPO_ROOT, build_notebook, lint_notebook
+    >>> nb = nbformat.read(REPO_ROOT / "autograded/source/00_warm_up/00_warm_up.ipynb", as_version=4)
+    >>> lint_notebook(nb, "00_warm_up")
+    []
+    >>> nb = build_notebook("# %% answer id=00-x-answer\\nx = 1\\n")
+    >>> print("\\n".join(lint_notebook(nb, "00_warm_up")))
+    cell 0 (00-x-answer): an answer cell needs '### BEGIN SOLUTION' and '### END SOLUTION'.
+    question '00-base-rate' is registered but no test cell calls check('00-base-rate').
+    question '00-fraud-loss' is registered but no test cell calls check('00-fraud-loss').
+    question '00-rate-by-day' is registered but no test cell calls check('00-rate-by-day').
+    question '00-share-above' is registered but no test cell calls check('00-share-above').
+    no auto-graded question (a 'tests' cell with points).
+    """
     from course.grading.checks import question_ids
 
     problems, seen = [], set()
@@ -299,6 +424,37 @@ def scaffold_assignment(name: str, repo: Path = REPO_ROOT) -> list[Path]:
 
     Writes the readable source, its visible tests, its wrong answers and the built
     notebook. Refuses to overwrite anything.
+
+    Parameters
+    ----------
+    name : str
+        Two digits, ``_`` and lowercase words, e.g. ``"04_drift"``.
+    repo : pathlib.Path, default=REPO_ROOT
+        The repository to write into.
+
+    Returns
+    -------
+    list of pathlib.Path
+
+    Raises
+    ------
+    ValueError
+        ``name`` is not of the expected form.
+    FileExistsError
+        One of the files exists already.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from pathlib import Path
+    >>> from course.grading.authoring import scaffold_assignment
+    >>> with tempfile.TemporaryDirectory() as tmp:
+    ...     for path in scaffold_assignment("09_demo", repo=Path(tmp)):
+    ...         print(path.relative_to(tmp).as_posix())
+    autograded/authoring/09_demo.py
+    course/grading/questions/09_demo.py
+    tests/grading/wrong_answers/09_demo.py
+    autograded/source/09_demo/09_demo.ipynb
     """
     match = _ASSIGNMENT.match(name)
     if match is None:

@@ -27,8 +27,27 @@ def _meta(cell) -> dict:
 
 
 def cell_role(cell) -> str:
-    """One of ``answer`` (code to write), ``tests`` (auto-graded), ``manual`` (answer graded
-    by hand), ``readonly`` (locked), ``task`` or ``plain`` (no nbgrader role)."""
+    """The nbgrader role of a cell, read from its ``metadata.nbgrader`` flags.
+
+    Parameters
+    ----------
+    cell : dict
+        A notebook cell (an ``nbformat`` node or a plain dict).
+
+    Returns
+    -------
+    str
+        One of ``answer`` (code to write), ``tests`` (auto-graded), ``manual`` (answer
+        graded by hand), ``readonly`` (locked), ``task`` or ``plain`` (no nbgrader role).
+
+    Examples
+    --------
+    >>> from course.grading.cells import cell_role
+    >>> cell_role({"cell_type": "code", "metadata": {"nbgrader": {"grade": True, "locked": True}}})
+    'tests'
+    >>> cell_role({"cell_type": "markdown", "metadata": {}})
+    'plain'
+    """
     meta = _meta(cell)
     if meta.get("task"):
         return "task"
@@ -44,10 +63,47 @@ def cell_role(cell) -> str:
 
 
 def grade_id(cell) -> str | None:
+    """The nbgrader ``grade_id`` of a cell.
+
+    Parameters
+    ----------
+    cell : dict
+        A notebook cell.
+
+    Returns
+    -------
+    str or None
+        ``None`` for a cell without nbgrader metadata.
+
+    Examples
+    --------
+    >>> from course.grading.cells import grade_id
+    >>> grade_id({"metadata": {"nbgrader": {"grade_id": "00-base-rate-tests"}}})
+    '00-base-rate-tests'
+    >>> grade_id({"metadata": {}}) is None
+    True
+    """
     return _meta(cell).get("grade_id")
 
 
 def points(cell) -> float:
+    """The nbgrader points of a cell (0.0 when it has none).
+
+    Parameters
+    ----------
+    cell : dict
+        A notebook cell.
+
+    Returns
+    -------
+    float
+
+    Examples
+    --------
+    >>> from course.grading.cells import points
+    >>> points({"metadata": {"nbgrader": {"grade": True, "points": 2}}}), points({"metadata": {}})
+    (2.0, 0.0)
+    """
     return float(_meta(cell).get("points", 0) or 0)
 
 
@@ -58,7 +114,30 @@ def _source(cell) -> str:
 
 @dataclass
 class QuestionCells:
-    """One question of a notebook: its answer cell(s) and the test cells that follow."""
+    """One question of a notebook: its answer cell(s) and the test cells that follow.
+
+    Made by :func:`questions`.
+
+    Attributes
+    ----------
+    answer_ids : list of str
+        ``grade_id`` of the answer cells, in notebook order.
+    test_ids : list of str
+        ``grade_id`` of the test cells that grade them.
+    points : float
+        Sum of the test cells' points (or the points of a manual answer).
+    manual : bool
+        True for a markdown answer graded by hand.
+    name : str
+        The first answer id (else the first test id): how reports name the question.
+
+    Examples
+    --------
+    >>> from course.grading.cells import QuestionCells
+    >>> q = QuestionCells(["00-x-answer"], ["00-x-tests"], points=1.0)
+    >>> q.name, q.manual
+    ('00-x-answer', False)
+    """
 
     answer_ids: list[str] = field(default_factory=list)
     test_ids: list[str] = field(default_factory=list)
@@ -76,6 +155,27 @@ def questions(nb) -> list[QuestionCells]:
     A question is a run of answer cells followed by the test cells after them, up to the
     next answer cell. A markdown answer graded by hand is a question on its own
     (``manual=True``); its points are counted apart from the auto-graded ones.
+
+    Parameters
+    ----------
+    nb : dict
+        A notebook (``nbformat`` node or the parsed JSON), with a ``cells`` list.
+
+    Returns
+    -------
+    list of QuestionCells
+
+    Examples
+    --------
+    >>> from course.grading.authoring import build_notebook
+    >>> from course.grading.cells import questions
+    >>> nb = build_notebook(
+    ...     "# %% answer id=q1-answer\\n### BEGIN SOLUTION\\nx = 1\\n### END SOLUTION\\n"
+    ...     "# %% tests id=q1-tests points=2\\nassert x == 1\\n"
+    ...     "# %% manual id=q2-explain points=1\\n# Because.\\n"
+    ... )
+    >>> [(q.name, q.test_ids, q.points, q.manual) for q in questions(nb)]
+    [('q1-answer', ['q1-tests'], 2.0, False), ('q2-explain', [], 1.0, True)]
     """
     groups: list[QuestionCells] = []
     current: QuestionCells | None = None
@@ -99,7 +199,27 @@ def questions(nb) -> list[QuestionCells]:
 
 
 def region_lines(source: str, begin: str, end: str) -> list[str]:
-    """The lines strictly between ``begin`` and ``end`` delimiter lines."""
+    """The lines strictly between ``begin`` and ``end`` delimiter lines.
+
+    Parameters
+    ----------
+    source : str
+        A cell's source.
+    begin, end : str
+        The delimiters, e.g. :data:`BEGIN_HIDDEN` and :data:`END_HIDDEN`.
+
+    Returns
+    -------
+    list of str
+        The lines of every such region, in order, delimiters left out.
+
+    Examples
+    --------
+    >>> from course.grading.cells import BEGIN_HIDDEN, END_HIDDEN, region_lines
+    >>> source = 'check("q1")\\n### BEGIN HIDDEN TESTS\\nassert x == 1\\n### END HIDDEN TESTS'
+    >>> region_lines(source, BEGIN_HIDDEN, END_HIDDEN)
+    ['assert x == 1']
+    """
     lines, inside = [], False
     for line in source.splitlines():
         if begin in line:
@@ -113,7 +233,24 @@ def region_lines(source: str, begin: str, end: str) -> list[str]:
 
 def without_delimiters(source: str) -> str:
     """The solution as a learner would write it: the source minus the solution delimiters
-    and minus any hidden-test region."""
+    and minus any hidden-test region.
+
+    Parameters
+    ----------
+    source : str
+        A cell's source.
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> from course.grading.cells import without_delimiters
+    >>> print(without_delimiters("### BEGIN SOLUTION\\nx = 1\\n### END SOLUTION\\nprint(x)"))
+    x = 1
+    print(x)
+    """
     kept, hidden = [], False
     for line in source.splitlines():
         if BEGIN_HIDDEN in line:
@@ -145,6 +282,31 @@ def secret_lines(nb, *, solutions: bool = True, hidden: bool = True) -> set[str]
     them through feedback either (their own answers, of course, do). Whole-cell markdown
     answers graded by hand count as solutions. A line quoted elsewhere (a question that
     shows the ``with ...:`` line to write, say) is public, not secret.
+
+    Parameters
+    ----------
+    nb : dict
+        A source notebook (with solutions and hidden tests).
+    solutions : bool, default=True
+        Include the lines of solutions.
+    hidden : bool, default=True
+        Include the lines of hidden tests.
+
+    Returns
+    -------
+    set of str
+        Stripped lines of at least ``MIN_SECRET_LENGTH`` (8) characters.
+
+    Examples
+    --------
+    >>> from course.grading.authoring import build_notebook
+    >>> from course.grading.cells import secret_lines
+    >>> nb = build_notebook(
+    ...     "# %% answer id=q1-answer\\n### BEGIN SOLUTION\\nrate = 0.02\\n### END SOLUTION\\n"
+    ...     "# %% tests id=q1-tests points=1\\n### BEGIN HIDDEN TESTS\\nassert rate < 0.1\\n### END HIDDEN TESTS\\n"
+    ... )
+    >>> sorted(secret_lines(nb)), sorted(secret_lines(nb, solutions=False))
+    (['assert rate < 0.1', 'rate = 0.02'], ['assert rate < 0.1'])
     """
     secret, public = set(), []
     for cell in nb["cells"]:
@@ -159,5 +321,22 @@ def secret_lines(nb, *, solutions: bool = True, hidden: bool = True) -> set[str]
 
 
 def checked_question_ids(source: str) -> list[str]:
-    """Question ids of the ``check("...")`` calls that start lines of ``source``."""
+    """Question ids of the ``check("...")`` calls that start lines of ``source``.
+
+    Parameters
+    ----------
+    source : str
+        A test cell's source.
+
+    Returns
+    -------
+    list of str
+        In order of appearance.
+
+    Examples
+    --------
+    >>> from course.grading.cells import checked_question_ids
+    >>> checked_question_ids('check("00-base-rate")\\nx = 1  # check("not-this")\\ncheck("00-fraud-loss")')
+    ['00-base-rate', '00-fraud-loss']
+    """
     return _CHECK_CALL.findall(source)

@@ -184,7 +184,20 @@ def _caller_module() -> str:
 
 
 def question_ids() -> list[str]:
-    """Every registered question id of the course, sorted."""
+    """Every registered question id of the course, sorted.
+
+    Imports every question module first (:func:`course.grading.questions.load_all`).
+
+    Returns
+    -------
+    list of str
+
+    Examples
+    --------
+    >>> from course.grading.checks import question_ids
+    >>> question_ids()[:4]
+    ['00-base-rate', '00-fraud-loss', '00-rate-by-day', '00-share-above']
+    """
     from course.grading import questions
 
     questions.load_all()
@@ -192,7 +205,32 @@ def question_ids() -> list[str]:
 
 
 def get_question(question_id: str) -> Question:
-    """Return the registered :class:`Question`; a clear ``ValueError`` for an unknown id."""
+    """Return the registered :class:`Question`; a clear ``ValueError`` for an unknown id.
+
+    Parameters
+    ----------
+    question_id : str
+        E.g. ``"00-base-rate"``. The question modules of its assignment are imported first.
+
+    Returns
+    -------
+    Question
+
+    Raises
+    ------
+    UnknownQuestion
+        A ``ValueError``: no question has this id (the message suggests a close one).
+
+    Examples
+    --------
+    >>> from course.grading.checks import get_question
+    >>> get_question("00-base-rate")
+    Question('00-base-rate', 'The fraud base rate', tests=2)
+    >>> get_question("00-base-rat")
+    Traceback (most recent call last):
+    ...
+    course.grading.checks.UnknownQuestion: Unknown question id '00-base-rat'. Did you mean '00-base-rate'? ...
+    """
     from course.grading import questions
 
     if not isinstance(question_id, str):

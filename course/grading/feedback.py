@@ -37,7 +37,33 @@ def _quotes_hidden(text: str, hidden: list[str]) -> bool:
 
 
 def scrub_outputs(outputs: list, hidden: list[str]) -> list:
-    """Return ``outputs`` with every trace of the ``hidden`` lines removed (see module doc)."""
+    """Return ``outputs`` with every trace of the ``hidden`` lines removed (see module doc).
+
+    Parameters
+    ----------
+    outputs : list of dict
+        The outputs of a test cell (changed in place, and the kept ones returned).
+    hidden : list of str
+        The lines of its hidden tests; lines shorter than 8 characters are ignored.
+
+    Returns
+    -------
+    list of dict
+        Errors other than a visible check's keep their name only; stream lines and
+        results that quote a hidden line are dropped.
+
+    Examples
+    --------
+    >>> from course.grading.feedback import scrub_outputs
+    >>> outputs = [
+    ...     {"output_type": "error", "ename": "AssertionError", "evalue": "",
+    ...      "traceback": ["assert base_rate == 0.02"]},
+    ...     {"output_type": "stream", "name": "stdout", "text": ">   assert base_rate == 0.02\\nok\\n"},
+    ... ]
+    >>> scrubbed = scrub_outputs(outputs, ["assert base_rate == 0.02"])
+    >>> scrubbed[0]["evalue"][:30], scrubbed[1]["text"]
+    ('a hidden test of this question', 'ok\\n')
+    """
     hidden = [line.strip() for line in hidden if len(line.strip()) >= MIN_SECRET_LENGTH]
     cleaned = []
     for output in outputs:
@@ -69,6 +95,22 @@ class HideHiddenTestOutputs(Preprocessor):
     """nbgrader preprocessor: scrub the outputs of test cells that hold hidden tests.
 
     Put it before ``ClearHiddenTests`` in ``GenerateFeedback.preprocessors``.
+
+    Attributes
+    ----------
+    enabled : bool, default=True
+        nbgrader runs only enabled preprocessors.
+
+    Examples
+    --------
+    >>> import nbformat
+    >>> from course.grading.feedback import HideHiddenTestOutputs
+    >>> cell = nbformat.v4.new_code_cell(
+    ...     'check("q1")\\n### BEGIN HIDDEN TESTS\\nassert rate < 0.1\\n### END HIDDEN TESTS')
+    >>> cell.outputs = [nbformat.v4.new_output("stream", text="assert rate < 0.1\\n")]
+    >>> cell, _ = HideHiddenTestOutputs().preprocess_cell(cell, {}, 0)
+    >>> cell.outputs
+    []
     """
 
     enabled = Bool(True, help="nbgrader registers its preprocessors enabled").tag(config=True)

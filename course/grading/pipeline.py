@@ -40,7 +40,41 @@ class GradingError(RuntimeError):
 
 
 def read_notebook(path: Path):
-    """Read a submitted notebook; ``ValueError`` with a plain reason if it is not one."""
+    """Read a submitted notebook; ``ValueError`` with a plain reason if it is not one.
+
+    Parameters
+    ----------
+    path : pathlib.Path
+        The file a learner handed in.
+
+    Returns
+    -------
+    nbformat.NotebookNode
+        The notebook, as nbformat 4.
+
+    Raises
+    ------
+    ValueError
+        Not text, not JSON, or JSON that is not a notebook; the message says which.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from pathlib import Path
+    >>> import nbformat
+    >>> from course.grading.pipeline import read_notebook
+    >>> with tempfile.TemporaryDirectory() as tmp:
+    ...     path = Path(tmp, "00_warm_up.ipynb")
+    ...     _ = path.write_text(nbformat.writes(nbformat.v4.new_notebook()))
+    ...     print(read_notebook(path).nbformat)
+    ...     _ = path.write_text("{oops")
+    ...     try:
+    ...         read_notebook(path)
+    ...     except ValueError as exc:
+    ...         print(exc)
+    4
+    not valid notebook JSON (Expecting property name enclosed in double quotes at line 1, column 2)
+    """
     try:
         text = Path(path).read_text(encoding="utf-8")
     except UnicodeDecodeError:
@@ -58,6 +92,12 @@ def read_notebook(path: Path):
 @dataclass
 class Course:
     """A course folder: ``nbgrader_config.py``, ``source/``, ``release/``, ``submitted/``...
+
+    Parameters
+    ----------
+    root : pathlib.Path, default=DEFAULT_ROOT
+        The folder that holds ``nbgrader_config.py`` (by default the repository's
+        ``autograded/``); a ``GradingError`` if it has none.
 
     Examples
     --------
@@ -166,7 +206,26 @@ def _log_errors(result: dict) -> str:
 
 
 def leaked_lines(text: str, secrets: set[str]) -> list[str]:
-    """The secret lines found in ``text`` (HTML tags, entities and ANSI colours removed first)."""
+    """The secret lines found in ``text`` (HTML tags, entities and ANSI colours removed first).
+
+    Parameters
+    ----------
+    text : str
+        A released notebook's JSON or a feedback file's HTML.
+    secrets : set of str
+        Lines that must not appear (see :func:`course.grading.cells.secret_lines`).
+
+    Returns
+    -------
+    list of str
+        The secrets found, sorted (empty: nothing leaked).
+
+    Examples
+    --------
+    >>> from course.grading.pipeline import leaked_lines
+    >>> leaked_lines("<pre><span>assert</span> rate &lt; 0.1</pre>", {"assert rate < 0.1", "rate = 0.02"})
+    ['assert rate < 0.1']
+    """
     plain = html.unescape(re.sub(r"<[^>]+>", "", text))
     plain = re.sub(r"\x1b\[[0-9;]*[A-Za-z]", "", plain)
     return sorted(line for line in secrets if line in plain)
@@ -191,7 +250,34 @@ class ReleaseReport:
 
 
 def release(course: Course, assignment: str) -> ReleaseReport:
-    """Check the authoring rules, run ``generate_assignment``, verify nothing secret leaked."""
+    """Check the authoring rules, run ``generate_assignment``, verify nothing secret leaked.
+
+    Parameters
+    ----------
+    course : Course
+    assignment : str
+        A folder of ``source/``, e.g. ``"00_warm_up"``.
+
+    Returns
+    -------
+    ReleaseReport
+        ``lines()`` say where the released notebooks are.
+
+    Raises
+    ------
+    GradingError
+        An authoring rule is broken, nbgrader failed, or a released notebook showed a
+        secret line (the release folder is then deleted).
+
+    Examples
+    --------
+    >>> from course.grading.pipeline import Course, release
+    >>> report = release(Course(), "00_warm_up")  # runs nbgrader  # doctest: +SKIP
+    >>> print("\\n".join(report.lines()))  # doctest: +SKIP
+    Released 00_warm_up: 1 notebook(s) without solutions nor hidden tests in
+      .../autograded/release/00_warm_up
+    Give this folder to the learners (e.g. zip it).
+    """
     problems = []
     for name in course.notebook_names(assignment):
         nb = nbformat.read(course.source(assignment) / f"{name}.ipynb", as_version=4)
@@ -247,6 +333,39 @@ def collect(course: Course, assignment: str, inbox: Path) -> CollectReport:
 
     A file that is not a readable notebook is reported by student and file, copied to
     ``malformed/<student>/<assignment>/`` and left out; the other students proceed.
+
+    Parameters
+    ----------
+    course : Course
+    assignment : str
+        A folder of ``source/``, e.g. ``"00_warm_up"``.
+    inbox : pathlib.Path
+        One folder per student, holding the notebook(s) they handed in.
+
+    Returns
+    -------
+    CollectReport
+        ``collected`` (student -> copied files), ``malformed``, ``missing``, ``replaced``.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from pathlib import Path
+    >>> import nbformat
+    >>> from course.grading.pipeline import Course, collect
+    >>> with tempfile.TemporaryDirectory() as tmp:
+    ...     root = Path(tmp, "course")
+    ...     (root / "source" / "09_demo").mkdir(parents=True)
+    ...     _ = (root / "nbgrader_config.py").write_text("")
+    ...     empty = nbformat.writes(nbformat.v4.new_notebook())
+    ...     _ = (root / "source" / "09_demo" / "09_demo.ipynb").write_text(empty)
+    ...     for student, text in [("ada", empty), ("bob", "not a notebook")]:
+    ...         Path(tmp, "inbox", student).mkdir(parents=True)
+    ...         _ = Path(tmp, "inbox", student, "09_demo.ipynb").write_text(text)
+    ...     report = collect(Course(root), "09_demo", Path(tmp, "inbox"))
+    ...     print("\\n".join(report.lines()[1:]))
+      ada: 09_demo.ipynb
+      MALFORMED bob: 09_demo.ipynb is not valid notebook JSON (...). Not graded; kept in .../malformed/bob/09_demo/09_demo.ipynb. Ask the student for a new copy.
     """
     inbox = Path(inbox)
     if not inbox.is_dir():
@@ -328,7 +447,36 @@ def _timed_out_cells(path: Path) -> list[str]:
 
 def autograde(course: Course, assignment: str, students: list[str] | None = None,
               *, timeout: float | None = None) -> AutogradeReport:
-    """Autograde each submission in turn; one that cannot be graded does not stop the others."""
+    """Autograde each submission in turn; one that cannot be graded does not stop the others.
+
+    Parameters
+    ----------
+    course : Course
+    assignment : str
+        A folder of ``source/``, e.g. ``"00_warm_up"``.
+    students : list of str, optional
+        Whom to grade; by default every student with a folder in ``submitted/``.
+    timeout : float, optional
+        Seconds per cell of learner code; by default that of ``nbgrader_config.py``.
+
+    Returns
+    -------
+    AutogradeReport
+        One ``StudentResult`` per student: graded or not (and why), scores, timeouts.
+
+    Raises
+    ------
+    GradingError
+        Nothing was submitted (run :func:`collect` first).
+
+    Examples
+    --------
+    >>> from course.grading.pipeline import Course, autograde
+    >>> report = autograde(Course(), "00_warm_up")  # runs nbgrader  # doctest: +SKIP
+    >>> print("\\n".join(report.lines()))  # doctest: +SKIP
+    Autograded 00_warm_up: 1 of 1 submission(s) graded; notebooks with outputs in autograded/<student>/, scores in gradebook.db
+      ada: 6 / 6 auto-graded points (... s); 2 point(s) to grade by hand
+    """
     students = students or course.students(assignment)
     if not students:
         raise GradingError(f"No submissions of {assignment} in {course.folder('submitted')}: run collect first.")
@@ -374,7 +522,25 @@ class CellGrade:
 
 
 def cell_grades(course: Course, assignment: str) -> dict[str, dict[str, CellGrade]]:
-    """``{student: {grade_id: CellGrade}}`` of every graded submission of ``assignment``."""
+    """``{student: {grade_id: CellGrade}}`` of every graded submission of ``assignment``.
+
+    Parameters
+    ----------
+    course : Course
+    assignment : str
+        An assignment already autograded (its scores are read from the gradebook).
+
+    Returns
+    -------
+    dict of str -> dict of str -> CellGrade
+        ``score``, ``max_score``, ``needs_manual_grade`` and ``cell_type`` of each graded cell.
+
+    Examples
+    --------
+    >>> from course.grading.pipeline import Course, cell_grades
+    >>> cell_grades(Course(), "00_warm_up")["ada"]["00-base-rate-tests"]  # needs a gradebook  # doctest: +SKIP
+    CellGrade(score=1.0, max_score=1.0, needs_manual_grade=False, cell_type='code')
+    """
     table = {}
     with course.gradebook() as gb:
         for submission in gb.find_assignment(assignment).submissions:
@@ -401,7 +567,32 @@ class FeedbackReport:
 
 
 def feedback(course: Course, assignment: str) -> FeedbackReport:
-    """Generate feedback HTML for every autograded submission; withhold any file that leaks."""
+    """Generate feedback HTML for every autograded submission; withhold any file that leaks.
+
+    Parameters
+    ----------
+    course : Course
+    assignment : str
+        An assignment already autograded.
+
+    Returns
+    -------
+    FeedbackReport
+        ``files`` written and ``withheld`` (file, leaked lines): a withheld file is deleted.
+
+    Raises
+    ------
+    GradingError
+        nbgrader's ``generate_feedback`` failed.
+
+    Examples
+    --------
+    >>> from course.grading.pipeline import Course, feedback
+    >>> report = feedback(Course(), "00_warm_up")  # runs nbgrader  # doctest: +SKIP
+    >>> print("\\n".join(report.lines()))  # doctest: +SKIP
+    Feedback for 00_warm_up: 1 HTML file(s) in feedback/<student>/00_warm_up/
+      ada: .../autograded/feedback/ada/00_warm_up/00_warm_up.html
+    """
     with _quiet_nbgrader():
         result = course.api().generate_feedback(assignment, force=True)
     if not result["success"]:
@@ -420,7 +611,27 @@ def feedback(course: Course, assignment: str) -> FeedbackReport:
 
 # --- grades ---------------------------------------------------------------------------------
 def export_grades(course: Course, to: Path | None = None) -> tuple[Path, list[dict]]:
-    """Write nbgrader's grade export (one row per student and assignment) as CSV."""
+    """Write nbgrader's grade export (one row per student and assignment) as CSV.
+
+    Parameters
+    ----------
+    course : Course
+    to : pathlib.Path, optional
+        The CSV file to write; by default ``grades.csv`` in the course folder.
+
+    Returns
+    -------
+    (pathlib.Path, list of dict)
+        The file written and its rows (``assignment``, ``student_id``, ``score``,
+        ``max_score``... as strings).
+
+    Examples
+    --------
+    >>> from course.grading.pipeline import Course, export_grades
+    >>> path, rows = export_grades(Course())  # needs a gradebook  # doctest: +SKIP
+    >>> path.name, rows[0]["assignment"], rows[0]["student_id"], float(rows[0]["score"])  # doctest: +SKIP
+    ('grades.csv', '00_warm_up', 'ada', 6.0)
+    """
     import csv
 
     from nbgrader.plugins import CsvExportPlugin

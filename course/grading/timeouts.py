@@ -18,6 +18,13 @@ class CellTimeouts:
     few seconds. Every other cell runs the learner's code, so an endless loop there costs
     only ``learner`` seconds. Use as nbgrader's ``Execute.timeout_func``.
 
+    Parameters
+    ----------
+    learner : float, default=10
+        Seconds for a cell of learner code (any cell but a read-only one).
+    setup : float, default=60
+        Seconds for a read-only cell.
+
     Examples
     --------
     >>> timeouts = CellTimeouts(learner=10, setup=60)

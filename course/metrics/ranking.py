@@ -83,6 +83,19 @@ def precision_at_k(y_true, y_score, k):
 def recall_at_k(y_true, y_score, k):
     """Share of all frauds found among the k highest-scored transactions (ties as in precision_at_k).
 
+    Parameters
+    ----------
+    y_true : array-like of shape (n,)
+        1 for fraud, 0 for genuine.
+    y_score : array-like of shape (n,)
+        Scores, higher = more suspicious.
+    k : int
+        Number of alerts reviewed, 1 <= k <= n.
+
+    Returns
+    -------
+    float
+
     Examples
     --------
     >>> from course.metrics import recall_at_k

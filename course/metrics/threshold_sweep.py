@@ -34,6 +34,33 @@ class ThresholdResult:
     ``alerts_per_day`` is ``None`` without timestamps; ``expected_cost``, ``savings`` and
     ``cost_flag_nothing`` are ``None`` without a cost model; ``within_capacity`` is
     ``None`` unless the cost model sets ``capacity_per_day``. ``to_dict()`` gives a dict.
+    Made by :meth:`ThresholdSweep.at`.
+
+    Attributes
+    ----------
+    threshold : float
+        Transactions with ``score >= threshold`` are flagged.
+    tp, fp, fn, tn : int
+        Confusion-matrix counts.
+    alerts : int
+        ``tp + fp``.
+    precision, recall, f1, fpr : float
+        Precision is ``zero_division`` when nothing is flagged.
+    alerts_per_day : float or None
+    expected_cost, cost_flag_nothing, savings : float or None
+        Money, under the cost model; ``savings = cost_flag_nothing - expected_cost``.
+    within_capacity : bool or None
+        ``alerts_per_day`` at most the cost model's ``capacity_per_day``.
+
+    Examples
+    --------
+    >>> from course.metrics import CostModel, ThresholdSweep
+    >>> sweep = ThresholdSweep([0, 0, 1, 1], [0.1, 0.4, 0.35, 0.8], amounts=[10, 20, 500, 80])
+    >>> result = sweep.at(0.35, cost_model=CostModel(review_cost=1.0, friction_cost=5.0))
+    >>> result.tp, result.fp, result.recall, result.savings
+    (2, 1, 1.0, 572.0)
+    >>> result.to_dict()["alerts_per_day"] is None
+    True
     """
 
     threshold: float

@@ -69,6 +69,17 @@ def format_value(value, spec=None):
 
     ``None`` -> "n/a", NaN -> "undefined", booleans -> "yes"/"no", ``inf`` -> "∞".
 
+    Parameters
+    ----------
+    value : object
+        A number, ``None``, a boolean, or anything else (shown with ``str``).
+    spec : str, optional
+        Format string for floats, default ``"{:.3f}"``.
+
+    Returns
+    -------
+    str
+
     Examples
     --------
     >>> from course.widgets.base import format_value
@@ -104,7 +115,27 @@ def _data_value(value):
 
 
 def value_html(name, value, spec=None):
-    """One number as ``<span class="hsml-value" data-name=... data-value=...>text</span>``."""
+    """One number as ``<span class="hsml-value" data-name=... data-value=...>text</span>``.
+
+    Parameters
+    ----------
+    name : str
+        The number's name (``data-name``, read by browser tests).
+    value : object
+        The raw value (``data-value``); the text is :func:`format_value` of it.
+    spec : str, optional
+        Format string for floats (see :func:`format_value`).
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> from course.widgets.base import value_html
+    >>> value_html("recall", 0.5)
+    '<span class="hsml-value" data-name="recall" data-value="0.5">0.500</span>'
+    """
     return (
         f'<span class="hsml-value" data-name="{html.escape(name)}" '
         f'data-value="{html.escape(_data_value(value))}">{html.escape(format_value(value, spec))}</span>'
@@ -114,7 +145,34 @@ def value_html(name, value, spec=None):
 def numbers_html(values, *, explorer, labels=None, formats=None, prefix=""):
     """The default numbers panel: one ``label: value`` line per entry of ``values``.
 
-    ``prefix`` is HTML put before the lines, inside the panel (e.g. a table).
+    Parameters
+    ----------
+    values : dict
+        Name -> value, in display order.
+    explorer : str
+        The explorer's class name (``data-explorer``).
+    labels : dict, optional
+        Name -> label; by default the name, capitalized, ``_`` as spaces.
+    formats : dict, optional
+        Name -> format string for floats.
+    prefix : str, default=""
+        HTML put before the lines, inside the panel (e.g. a table).
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> from course.widgets.base import numbers_html
+    >>> print(numbers_html({"alerts": 1200}, explorer="Demo").replace("><", ">\\n<"))
+    <div class="hsml-numbers" data-explorer="Demo" style="display:flex;gap:2em;align-items:flex-start">
+    <div class="hsml-list">
+    <div class="hsml-item">
+    <span class="hsml-label">Alerts</span>: <span class="hsml-value" data-name="alerts" data-value="1200">1,200</span>
+    </div>
+    </div>
+    </div>
     """
     labels = labels or {}
     formats = formats or {}
@@ -131,7 +189,28 @@ def numbers_html(values, *, explorer, labels=None, formats=None, prefix=""):
 
 
 def png_bytes(rgba, *, compress_level=1):
-    """Encode an RGBA pixel buffer (height, width, 4) as PNG bytes (fast, lossless)."""
+    """Encode an RGBA pixel buffer (height, width, 4) as PNG bytes (fast, lossless).
+
+    The alpha channel is dropped (the figures are opaque).
+
+    Parameters
+    ----------
+    rgba : array-like of uint8, shape (height, width, 4)
+        E.g. ``canvas.buffer_rgba()`` of an Agg canvas.
+    compress_level : int, default=1
+        zlib level, 0-9: 1 is fast and small enough for a slider.
+
+    Returns
+    -------
+    bytes
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from course.widgets.base import png_bytes
+    >>> png_bytes(np.zeros((2, 3, 4), dtype=np.uint8))[:8]
+    b'\\x89PNG\\r\\n\\x1a\\n'
+    """
     from PIL import Image  # Pillow is a dependency of matplotlib
 
     buffer = io.BytesIO()
@@ -170,6 +249,27 @@ class Explorer:
     Class attributes ``labels`` (name -> label) and ``formats`` (name -> format string,
     e.g. ``"{:,.0f}"``) tune the default numbers panel; override ``_numbers_html`` for a
     custom one (use :func:`value_html` so browser tests can read the values).
+
+    Examples
+    --------
+    >>> import ipywidgets as widgets
+    >>> from course.widgets.base import Explorer
+    >>> class SquareExplorer(Explorer):
+    ...     def __init__(self):
+    ...         self.x_slider = widgets.FloatSlider(description="x", min=0, max=2, value=1)
+    ...         super().__init__(controls=[self.x_slider], figsize=(3, 2))
+    ...     def _build_figure(self, figure):
+    ...         self.point = self._animate(figure.add_subplot().plot([0, 2], [0, 4], "o")[0])
+    ...     def _compute(self):
+    ...         return {"x": self.x_slider.value, "square": self.x_slider.value ** 2}
+    ...     def _draw(self, values):
+    ...         self.point.set_data([values["x"]], [values["square"]])
+    >>> explorer = SquareExplorer()
+    >>> explorer.x_slider.value = 1.5
+    >>> explorer.displayed
+    {'x': 1.5, 'square': 2.25}
+    >>> bytes(explorer.image.value[:4])
+    b'\\x89PNG'
     """
 
     labels: dict = {}

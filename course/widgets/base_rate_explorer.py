@@ -18,6 +18,22 @@ def prevalence_grid(n_frauds, n_genuines, *, points=21, min_frauds=20, high=0.5)
     The lowest keeps at least ``min_frauds`` frauds (fewer would make the curves noise),
     and never exceeds the natural prevalence.
 
+    Parameters
+    ----------
+    n_frauds, n_genuines : int
+        Class sizes of the data the sampler draws from.
+    points : int, default=21
+        Number of log-spaced prevalences (the natural prevalence is added to them).
+    min_frauds : int, default=20
+        Fewest frauds in a sample at the lowest prevalence.
+    high : float, default=0.5
+        The highest prevalence.
+
+    Returns
+    -------
+    numpy.ndarray
+        Increasing prevalences.
+
     Examples
     --------
     >>> from course.widgets.base_rate_explorer import prevalence_grid
@@ -39,6 +55,21 @@ def base_rate_numbers(sweep, sampler, prevalence, *, max_points=2000):
     natural_prevalence, frauds, genuines, roc_auc, average_precision and
     no_skill_average_precision (= the realized prevalence: the AP of random scores);
     ``curves`` has ``fpr``, ``tpr``, ``precision``, ``recall`` (at most ``max_points``).
+
+    Parameters
+    ----------
+    sweep : course.metrics.ThresholdSweep
+        Scores and labels at the natural prevalence.
+    sampler : course.metrics.PrevalenceSampler
+        Resamples the same rows to another prevalence.
+    prevalence : float
+        The target prevalence.
+    max_points : int, default=2000
+        Most points of each curve.
+
+    Returns
+    -------
+    (dict, dict)
 
     Examples
     --------

@@ -19,7 +19,22 @@ __all__ = ["Question", "NumericQuestion", "Feedback", "Quiz", "parse_number"]
 
 @dataclass(frozen=True)
 class Feedback:
-    """The outcome of checking one answer: ``correct`` and the ``text`` shown."""
+    """The outcome of checking one answer: ``correct`` and the ``text`` shown.
+
+    Attributes
+    ----------
+    correct : bool
+    text : str
+        "Correct." or "Not quite.", then the question's explanation.
+
+    Examples
+    --------
+    >>> from course.widgets.quiz import Feedback, Question
+    >>> q = Question("Which metric ignores the base rate?", ["ROC-AUC", "Precision"], "ROC-AUC",
+    ...              explanation="ROC uses rates within each class.")
+    >>> q.check("Precision")
+    Feedback(correct=False, text='Not quite. ROC uses rates within each class.')
+    """
 
     correct: bool
     text: str
@@ -77,6 +92,21 @@ class Question:
 
 def parse_number(value):
     """A learner's number: accepts numbers and text like "0.25", "1,200" or "25%".
+
+    Parameters
+    ----------
+    value : float or str
+        A number, or text: thousands separators and spaces are ignored, a final ``%``
+        divides by 100.
+
+    Returns
+    -------
+    float
+
+    Raises
+    ------
+    ValueError
+        Not a finite number.
 
     Examples
     --------

@@ -23,6 +23,19 @@ def threshold_numbers(sweep, threshold, cost_model, cost_curve):
     is set), least_cost, and with a capacity: capacity_threshold and within_capacity. ``cost_curve`` is the output of
     :func:`course.plots.cost_curve_data` for this cost model.
 
+    Parameters
+    ----------
+    sweep : course.metrics.ThresholdSweep
+    threshold : float
+        Flag ``score >= threshold``.
+    cost_model : course.metrics.CostModel
+    cost_curve : dict
+        :func:`course.plots.cost_curve_data` of ``sweep`` and ``cost_model``.
+
+    Returns
+    -------
+    dict
+
     Examples
     --------
     >>> from course.metrics import ThresholdSweep, CostModel

@@ -15,18 +15,52 @@ __all__ = ["load_all", "load_for", "assignment_modules"]
 
 
 def assignment_modules() -> list[str]:
-    """Names of the question modules (one per assignment), sorted."""
+    """Names of the question modules (one per assignment), sorted.
+
+    Returns
+    -------
+    list of str
+
+    Examples
+    --------
+    >>> from course.grading.questions import assignment_modules
+    >>> assignment_modules()
+    ['00_warm_up', '01_class_imbalance', '02_pr_auc_vs_roc_auc', '03_thresholds_and_costs']
+    """
     return sorted(info.name for info in pkgutil.iter_modules(__path__) if not info.name.startswith("_"))
 
 
 def load_all() -> None:
-    """Import every question module (cached by Python after the first call)."""
+    """Import every question module (cached by Python after the first call).
+
+    Examples
+    --------
+    >>> import sys
+    >>> from course.grading.questions import load_all
+    >>> load_all()
+    >>> "course.grading.questions.03_thresholds_and_costs" in sys.modules
+    True
+    """
     for name in assignment_modules():
         importlib.import_module(f"{__name__}.{name}")
 
 
 def load_for(question_id: str) -> None:
-    """Import the modules of the assignment whose number starts ``question_id`` ("00-x": ``00_*``)."""
+    """Import the modules of the assignment whose number starts ``question_id`` ("00-x": ``00_*``).
+
+    Parameters
+    ----------
+    question_id : str
+        A question id such as ``"00-base-rate"``; an id of no assignment imports nothing.
+
+    Examples
+    --------
+    >>> import sys
+    >>> from course.grading.questions import load_for
+    >>> load_for("00-base-rate")
+    >>> "course.grading.questions.00_warm_up" in sys.modules
+    True
+    """
     prefix = str(question_id).split("-", 1)[0] + "_"
     for name in assignment_modules():
         if name.startswith(prefix):
