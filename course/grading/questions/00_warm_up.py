@@ -6,20 +6,11 @@ the hidden tests in the source notebook check the exact values.
 
 from __future__ import annotations
 
-import numbers
-
 import numpy as np
 import pandas as pd
 
 from course.grading import Question
-
-
-def _is_number(value) -> bool:
-    return isinstance(value, numbers.Real) and not isinstance(value, (bool, np.bool_))
-
-
-def _describe(value) -> str:
-    return f"a {type(value).__name__}" if not _is_number(value) else repr(value)
+from course.grading.answer_types import describe_value, is_number
 
 
 # --- 00-base-rate -------------------------------------------------------------------------
@@ -29,13 +20,13 @@ base_rate_question = Question("00-base-rate", "The fraud base rate")
 @base_rate_question.test(hint="A share is one number: the number of frauds divided by the number of transactions.")
 def base_rate_is_one_number(base_rate):
     """base_rate is a single number"""
-    assert _is_number(base_rate), f"base_rate should be a single number, got {_describe(base_rate)}."
+    assert is_number(base_rate), f"base_rate should be a single number, got {describe_value(base_rate)}."
 
 
 @base_rate_question.test(hint="Write the share as a fraction of 1 (0.02), not a percentage (2) or a count.")
 def base_rate_is_a_share(base_rate):
     """base_rate is a share between 0 and 1"""
-    assert _is_number(base_rate) and 0 <= base_rate <= 1, f"base_rate should be between 0 and 1, got {base_rate!r}."
+    assert is_number(base_rate) and 0 <= base_rate <= 1, f"base_rate should be between 0 and 1, got {base_rate!r}."
 
 
 # --- 00-fraud-loss ------------------------------------------------------------------------
@@ -45,14 +36,14 @@ fraud_loss_question = Question("00-fraud-loss", "The money lost to fraud")
 @fraud_loss_question.test(hint="Select the amounts of the fraudulent rows, then add them up.")
 def fraud_loss_is_one_number(fraud_loss):
     """fraud_loss is a single amount in euros"""
-    assert _is_number(fraud_loss), f"fraud_loss should be a single number (euros), got {_describe(fraud_loss)}."
+    assert is_number(fraud_loss), f"fraud_loss should be a single number (euros), got {describe_value(fraud_loss)}."
 
 
 @fraud_loss_question.test(hint="Frauds are a part of all transactions: their total lies between 0 and the total of every amount.")
 def fraud_loss_is_plausible(fraud_loss, df):
     """fraud_loss is positive and at most the total of all amounts"""
     total = float(df["amount"].sum())
-    assert _is_number(fraud_loss) and 0 < fraud_loss <= total, (
+    assert is_number(fraud_loss) and 0 < fraud_loss <= total, (
         f"fraud_loss should be above 0 and at most {total:,.2f} (all amounts together), got {fraud_loss!r}."
     )
 
@@ -68,7 +59,7 @@ _TINY = pd.DataFrame(
 def share_above_returns_a_share(share_of_frauds_above):
     """share_of_frauds_above(df, threshold) returns a number between 0 and 1"""
     result = share_of_frauds_above(_TINY.copy(), 100)
-    assert _is_number(result) and 0 <= result <= 1, f"expected a number between 0 and 1, got {result!r}."
+    assert is_number(result) and 0 <= result <= 1, f"expected a number between 0 and 1, got {result!r}."
 
 
 @share_above_question.test(
@@ -78,7 +69,7 @@ def share_above_returns_a_share(share_of_frauds_above):
 def share_above_counts_among_frauds(share_of_frauds_above):
     """on 6 transactions, 2 of the 3 frauds (50, 200, 1000 euros) are above 100 euros"""
     result = share_of_frauds_above(_TINY.copy(), 100)
-    assert _is_number(result) and np.isclose(result, 2 / 3), (
+    assert is_number(result) and np.isclose(result, 2 / 3), (
         f"frauds of 50, 200 and 1000 euros: 2 of 3 are above 100, so expected 0.667, got {result!r}."
     )
 
@@ -101,7 +92,7 @@ _WEEK = pd.DataFrame({"day": [0, 0, 1, 1, 1, 2], "amount": [5.0] * 6, "is_fraud"
 def rate_by_day_is_a_series(fraud_rate_by_day):
     """fraud_rate_by_day(df) returns a pandas Series"""
     result = fraud_rate_by_day(_WEEK.copy())
-    assert isinstance(result, pd.Series), f"expected a pandas Series indexed by day, got {_describe(result)}."
+    assert isinstance(result, pd.Series), f"expected a pandas Series indexed by day, got {describe_value(result)}."
 
 
 @rate_by_day_question.test(hint="A day without fraud still has a rate (0.0): do not filter the frauds before grouping.")

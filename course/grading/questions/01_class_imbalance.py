@@ -6,27 +6,18 @@ the hidden tests in the source notebook check the exact values on the assignment
 
 from __future__ import annotations
 
-import numbers
-
 import numpy as np
 import pandas as pd
 
 from course.grading import Question
-
-
-def _is_number(value) -> bool:
-    return isinstance(value, numbers.Real) and not isinstance(value, (bool, np.bool_))
-
-
-def _describe(value) -> str:
-    return f"a {type(value).__name__}" if not _is_number(value) else repr(value)
+from course.grading.answer_types import describe_value, is_number
 
 
 def _entries(result, keys):
-    assert isinstance(result, dict), f"expected a dict, got {_describe(result)}."
+    assert isinstance(result, dict), f"expected a dict, got {describe_value(result)}."
     missing = [key for key in keys if key not in result]
     assert not missing, f"the dict should have the entries {list(keys)}; missing: {missing}."
-    not_numbers = [key for key in keys if not _is_number(result[key])]
+    not_numbers = [key for key in keys if not is_number(result[key])]
     assert not not_numbers, f"every entry should be a single number; not a number: {not_numbers}."
     return result
 
@@ -145,8 +136,8 @@ trained_rate_question = Question("01-trained-rate", "The fraud rate an undersamp
 @trained_rate_question.test(hint="A rate is a share between 0 and 1 (0.05 means 5%), not a percentage.")
 def trained_rate_is_a_share(trained_fraud_rate):
     """trained_fraud_rate is a number between 0 and 1"""
-    assert _is_number(trained_fraud_rate) and 0 < trained_fraud_rate < 1, (
-        f"trained_fraud_rate should be a share between 0 and 1, got {_describe(trained_fraud_rate)}."
+    assert is_number(trained_fraud_rate) and 0 < trained_fraud_rate < 1, (
+        f"trained_fraud_rate should be a share between 0 and 1, got {describe_value(trained_fraud_rate)}."
     )
 
 
@@ -156,9 +147,9 @@ def trained_rate_is_a_share(trained_fraud_rate):
 )
 def trained_rate_is_above_the_base_rate(trained_fraud_rate, BASE_RATE):
     """dropping genuine transactions raises the fraud rate above BASE_RATE"""
-    assert _is_number(trained_fraud_rate) and trained_fraud_rate > BASE_RATE, (
+    assert is_number(trained_fraud_rate) and trained_fraud_rate > BASE_RATE, (
         f"keeping fewer genuines leaves a higher share of frauds: expected more than {BASE_RATE}, "
-        f"got {_describe(trained_fraud_rate)}."
+        f"got {describe_value(trained_fraud_rate)}."
     )
 
 

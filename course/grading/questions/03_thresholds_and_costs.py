@@ -8,21 +8,13 @@ check the exact values, ties at a threshold and capacity per day.
 from __future__ import annotations
 
 import math
-import numbers
 
 import numpy as np
 
 from course.grading import Question
+from course.grading.answer_types import describe_value, is_number
 
 REVIEW, FRICTION = 3.0, 5.0
-
-
-def _is_number(value) -> bool:
-    return isinstance(value, numbers.Real) and not isinstance(value, (bool, np.bool_))
-
-
-def _describe(value) -> str:
-    return f"a {type(value).__name__}" if not _is_number(value) else repr(value)
 
 
 def _arrays(*values):
@@ -38,7 +30,7 @@ def cost_is_one_number(expected_cost):
     """expected_cost(...) returns one number"""
     y, pred, amounts = _arrays([1, 0, 1], [1, 0, 0], [70.0, 10.0, 40.0])
     result = expected_cost(y, pred, amounts, REVIEW, FRICTION)
-    assert _is_number(result), f"expected one number (euros), got {_describe(result)}."
+    assert is_number(result), f"expected one number (euros), got {describe_value(result)}."
 
 
 @cost_question.test(hint="A missed fraud costs its amount: with no alert, no review and no friction are paid.")
@@ -46,7 +38,7 @@ def flagging_nothing_costs_the_fraud_amounts(expected_cost):
     """flagging nothing costs the amounts of the frauds: 70 + 40 = 110"""
     y, pred, amounts = _arrays([1, 0, 1], [0, 0, 0], [70.0, 10.0, 40.0])
     result = expected_cost(y, pred, amounts, REVIEW, FRICTION)
-    assert _is_number(result) and math.isclose(result, 110.0), (
+    assert is_number(result) and math.isclose(result, 110.0), (
         f"no alert on frauds of 70 and 40 euros: expected a cost of 110, got {result!r}."
     )
 
@@ -56,7 +48,7 @@ def a_false_alarm_costs_review_and_friction(expected_cost):
     """one false alarm (3 + 5) and one missed fraud of 50 cost 58"""
     y, pred, amounts = _arrays([0, 0, 1], [1, 0, 0], [10.0, 20.0, 50.0])
     result = expected_cost(y, pred, amounts, REVIEW, FRICTION)
-    assert _is_number(result) and math.isclose(result, 58.0), (
+    assert is_number(result) and math.isclose(result, 58.0), (
         f"one genuine payment flagged (review 3 + friction 5) and a fraud of 50 missed: expected 58, got {result!r}."
     )
 
@@ -70,7 +62,7 @@ def savings_is_one_number(savings):
     """savings(...) returns one number"""
     y, pred, amounts = _arrays([1, 0], [1, 0], [100.0, 20.0])
     result = savings(y, pred, amounts, REVIEW, FRICTION)
-    assert _is_number(result), f"expected one number (euros), got {_describe(result)}."
+    assert is_number(result), f"expected one number (euros), got {describe_value(result)}."
 
 
 @savings_question.test(hint="Flagging nothing is the reference: compared with itself it saves nothing.")
@@ -78,7 +70,7 @@ def flagging_nothing_saves_nothing(savings):
     """flagging nothing saves 0"""
     y, pred, amounts = _arrays([1, 0, 1], [0, 0, 0], [70.0, 10.0, 40.0])
     result = savings(y, pred, amounts, REVIEW, FRICTION)
-    assert _is_number(result) and math.isclose(result, 0.0, abs_tol=1e-9), (
+    assert is_number(result) and math.isclose(result, 0.0, abs_tol=1e-9), (
         f"with no alert the cost is the cost of flagging nothing: expected savings of 0, got {result!r}."
     )
 
@@ -88,7 +80,7 @@ def catching_a_fraud_saves_its_amount_minus_a_review(savings):
     """catching a lone fraud of 100 saves 100 - 3 = 97"""
     y, pred, amounts = _arrays([1, 0], [1, 0], [100.0, 20.0])
     result = savings(y, pred, amounts, REVIEW, FRICTION)
-    assert _is_number(result) and math.isclose(result, 97.0), (
+    assert is_number(result) and math.isclose(result, 97.0), (
         f"flagging nothing loses the fraud of 100; catching it costs a review of 3: expected 97, got {result!r}."
     )
 
@@ -112,7 +104,7 @@ def _best(function, n_days, capacity):
 def returns_a_candidate_threshold(best_threshold_within_capacity):
     """the result is one of the candidate thresholds"""
     result = _best(best_threshold_within_capacity, 1, 100.0)
-    assert _is_number(result) and (result in _THRESHOLDS or result == math.inf), (
+    assert is_number(result) and (result in _THRESHOLDS or result == math.inf), (
         f"expected one of {_THRESHOLDS} (or np.inf), got {result!r}."
     )
 
@@ -151,7 +143,7 @@ def business_savings_of_flagging_nothing_is_zero(business_savings):
     """business_savings(y_true, y_pred, amount=...) of flagging nothing is 0"""
     y, pred, amounts = _arrays([1, 0, 1], [0, 0, 0], [70.0, 10.0, 40.0])
     result = business_savings(y, pred, amount=amounts)
-    assert _is_number(result) and math.isclose(result, 0.0, abs_tol=1e-9), (
+    assert is_number(result) and math.isclose(result, 0.0, abs_tol=1e-9), (
         f"with no alert nothing is saved: expected 0, got {result!r}."
     )
 
@@ -161,7 +153,7 @@ def business_savings_of_a_false_alarm(business_savings):
     """a lone false alarm (fraud of 100 missed) saves -8"""
     y, pred, amounts = _arrays([0, 1], [1, 0], [20.0, 100.0])
     result = business_savings(y, pred, amount=amounts)
-    assert _is_number(result) and math.isclose(result, -8.0), (
+    assert is_number(result) and math.isclose(result, -8.0), (
         f"one false alarm costs a review (3) and friction (5) and misses nothing new: expected -8, got {result!r}."
     )
 
