@@ -14,7 +14,7 @@ from __future__ import annotations
 import numpy as np
 from sklearn.metrics import PrecisionRecallDisplay, RocCurveDisplay
 
-from course.metrics import CostModel, ThresholdSweep, capacity_threshold, least_cost_threshold
+from course.metrics import ThresholdSweep, capacity_threshold, check_cost_model, least_cost_threshold
 from course.metrics.threshold_sweep import evenly_spaced_index
 
 __all__ = ["CostCurveDisplay", "cost_curve_data", "precision_recall_display", "roc_display"]
@@ -34,12 +34,6 @@ def _check_sweep(sweep):
     if not isinstance(sweep, ThresholdSweep):
         raise TypeError(f"sweep must be a course.metrics.ThresholdSweep, got {type(sweep).__name__}.")
     return sweep
-
-
-def _check_cost_model(cost_model):
-    if not isinstance(cost_model, CostModel):
-        raise TypeError(f"cost_model must be a course.metrics.CostModel, got {type(cost_model).__name__}.")
-    return cost_model
 
 
 def cost_curve_data(sweep, cost_model, *, max_points=DEFAULT_MAX_POINTS):
@@ -72,7 +66,7 @@ def cost_curve_data(sweep, cost_model, *, max_points=DEFAULT_MAX_POINTS):
     (0.35, 8.0, 580.0)
     """
     _check_sweep(sweep)
-    _check_cost_model(cost_model)
+    check_cost_model(cost_model)
     best = least_cost_threshold(sweep, cost_model)
     drawn = sweep.thresholds[evenly_spaced_index(sweep.thresholds.size, max_points)]
     if np.isfinite(best):

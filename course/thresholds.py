@@ -33,7 +33,13 @@ from course._validation import (
     check_scores,
     check_timestamp_days,
 )
-from course.metrics import CostModel, PrevalenceSampler, ThresholdSweep, least_cost_threshold
+from course.metrics import (
+    CostModel,
+    PrevalenceSampler,
+    ThresholdSweep,
+    check_cost_model,
+    least_cost_threshold,
+)
 
 __all__ = [
     "decision_costs",
@@ -44,14 +50,6 @@ __all__ = [
     "threshold_by_fraud_rate",
     "operating_points_by_period",
 ]
-
-
-def _check_cost_model(cost_model):
-    if cost_model is None:
-        return CostModel()
-    if not isinstance(cost_model, CostModel):
-        raise TypeError(f"cost_model must be a course.metrics.CostModel, got {type(cost_model).__name__}.")
-    return cost_model
 
 
 def _check_rate(value, name):
@@ -102,7 +100,7 @@ def decision_costs(y_true, y_pred, *, amounts=None, cost_model=None):
     >>> costs["expected_cost"], costs["cost_flag_nothing"], costs["savings"]
     (59.0, 250.0, 191.0)
     """
-    cost_model = _check_cost_model(cost_model)
+    cost_model = check_cost_model(cost_model, default=CostModel())
     y_true = check_binary_labels(y_true, require_both=False)
     y_pred = check_binary_labels(y_pred, name="y_pred", require_both=False)
     amounts = None if amounts is None else check_amounts(amounts)
@@ -206,7 +204,7 @@ def make_savings_scorer(cost_model=None):
     >>> bool(tuned.best_threshold_ < 0.5)  # a missed fraud costs far more than an alert
     True
     """
-    cost_model = _check_cost_model(cost_model)
+    cost_model = check_cost_model(cost_model, default=CostModel())
     scorer = make_scorer(savings_score, response_method="predict", cost_model=cost_model)
     if cost_model.uses_amounts:
         with sklearn.config_context(enable_metadata_routing=True):
@@ -255,7 +253,7 @@ def cost_by_capacity(sweep, cost_model, capacities):
     """
     if not isinstance(sweep, ThresholdSweep):
         raise TypeError(f"sweep must be a course.metrics.ThresholdSweep, got {type(sweep).__name__}.")
-    cost_model = _check_cost_model(cost_model)
+    cost_model = check_cost_model(cost_model, default=CostModel())
     sweep._require_days("cost_by_capacity")
     values = np.atleast_1d(np.asarray(capacities, dtype=np.float64))
     if values.ndim != 1 or values.size == 0 or not (np.isfinite(values) & (values > 0)).all():
@@ -364,7 +362,7 @@ def threshold_by_fraud_rate(y_true, y_score, *, amounts=None, cost_model=None, f
     >>> bool(table["threshold"].iloc[0] > table["threshold"].iloc[1])  # more fraud, lower threshold
     True
     """
-    cost_model = _check_cost_model(cost_model)
+    cost_model = check_cost_model(cost_model, default=CostModel())
     if cost_model.capacity_per_day is not None:
         cost_model = CostModel(cost_model.review_cost, cost_model.friction_cost, cost_model.fraud_loss)
     sweep = ThresholdSweep(y_true, y_score, amounts=amounts)
@@ -435,7 +433,7 @@ def operating_points_by_period(y_true, y_score, *, timestamps, threshold, amount
     if isinstance(threshold, bool) or not isinstance(threshold, Real) or math.isnan(threshold):
         raise ValueError(f"threshold must be a number, got {threshold!r}.")
     if cost_model is not None:
-        cost_model = _check_cost_model(cost_model)
+        cost_model = check_cost_model(cost_model)
         if cost_model.uses_amounts and amounts is None:
             raise ValueError('cost_model uses fraud_loss="amount": pass amounts=....')
     flagged = scores >= threshold

@@ -19,7 +19,7 @@ from course.metrics.auc import (
     trapezoid_pr_auc,
 )
 from course.metrics.prevalence import PrevalenceSampler
-from course.metrics.costs import CostModel, capacity_threshold, least_cost_threshold
+from course.metrics.costs import CostModel, capacity_threshold, check_cost_model, least_cost_threshold
 from course.metrics.ranking import card_precision_at_k, precision_at_k, recall_at_k
 from course.metrics.threshold_sweep import ThresholdResult, ThresholdSweep
 
@@ -27,6 +27,7 @@ __all__ = [
     "ThresholdSweep",
     "ThresholdResult",
     "CostModel",
+    "check_cost_model",
     "least_cost_threshold",
     "capacity_threshold",
     "precision_at_k",

@@ -20,7 +20,7 @@ from numbers import Real
 
 import numpy as np
 
-__all__ = ["CostModel", "least_cost_threshold", "capacity_threshold"]
+__all__ = ["CostModel", "check_cost_model", "least_cost_threshold", "capacity_threshold"]
 
 
 def _check_money(value, name, *, allow_none=False, strictly_positive=False):
@@ -115,6 +115,44 @@ class CostModel:
             missed = self.fraud_loss * false_negatives
         # plain operators: numbers stay Python numbers (fast), arrays stay arrays
         return self.review_cost * alerts + self.friction_cost * false_positives + missed
+
+
+def check_cost_model(cost_model, *, default=None):
+    """Return ``cost_model`` if it is a :class:`CostModel`; ``default`` when it is None and a default is given.
+
+    The one check of a ``cost_model`` argument, shared by every function and widget that takes one.
+
+    Parameters
+    ----------
+    cost_model : CostModel or None
+        What the caller passed.
+    default : CostModel, optional
+        Returned when ``cost_model`` is None; without it, None is an error.
+
+    Returns
+    -------
+    CostModel
+
+    Raises
+    ------
+    TypeError
+        When ``cost_model`` is anything else (a dict of costs, a number...).
+
+    Examples
+    --------
+    >>> from course.metrics import CostModel, check_cost_model
+    >>> check_cost_model(None, default=CostModel()).review_cost
+    3.0
+    >>> check_cost_model({"review_cost": 1})
+    Traceback (most recent call last):
+    ...
+    TypeError: cost_model must be a course.metrics.CostModel, got dict.
+    """
+    if cost_model is None and default is not None:
+        return default
+    if not isinstance(cost_model, CostModel):
+        raise TypeError(f"cost_model must be a course.metrics.CostModel, got {type(cost_model).__name__}.")
+    return cost_model
 
 
 def _candidate_costs(sweep, cost_model):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import ipywidgets as widgets
 import numpy as np
 
-from course.metrics import CostModel, ThresholdSweep, capacity_threshold
+from course.metrics import CostModel, ThresholdSweep, capacity_threshold, check_cost_model
 from course.plots import CostCurveDisplay, cost_curve_data, precision_recall_display, roc_display
 from course.widgets.base import Explorer, numbers_html, value_html
 
@@ -131,10 +131,9 @@ class ThresholdExplorer(Explorer):
         self.sweep = ThresholdSweep(y_true, y_score, amounts=amounts, timestamps=timestamps)
         self.max_points = max_points
         has_amounts = self.sweep.total_fraud_amount is not None
-        if cost_model is None:
-            cost_model = CostModel() if has_amounts else CostModel(fraud_loss=DEFAULT_FIXED_FRAUD_LOSS)
-        elif not isinstance(cost_model, CostModel):
-            raise TypeError(f"cost_model must be a course.metrics.CostModel, got {type(cost_model).__name__}.")
+        cost_model = check_cost_model(
+            cost_model, default=CostModel() if has_amounts else CostModel(fraud_loss=DEFAULT_FIXED_FRAUD_LOSS)
+        )
         if cost_model.uses_amounts and not has_amounts:
             raise ValueError('cost_model uses fraud_loss="amount" but no amounts were given: pass amounts=....')
         if cost_model.capacity_per_day is not None and self.sweep.n_days is None:
