@@ -18,6 +18,7 @@ from __future__ import annotations
 import html
 import json
 import os
+import re
 import sys
 import tempfile
 from contextlib import contextmanager
@@ -481,12 +482,20 @@ class ProgressReport:
             notes.append("This notebook is being graded: progress is neither read nor recorded.")
         if self.problem:
             notes.append(f"The progress file could not be used ({self.problem}): the next check starts a new one.")
+        statuses = [s for row in self.exercises for s in row.statuses.values()]
+        if not self.graded and not self.quizzes and all(s == "not started" for s in statuses):
+            notes.append(
+                "Nothing recorded yet: every check(...) of your own answers and every quiz answer will show here."
+            )
         nxt = self.next_question
         if nxt:
             notes.append(f'Next: exercises/{nxt[0]}.ipynb, question {nxt[1]} (check("{nxt[1]}")).')
         elif self.exercises:
             notes.append("Every exercise question passes its visible checks.")
-        notes.append(f"Saved in {self.path} (delete it to start over).")
+        if self.path.exists():
+            notes.append(f"Saved in {self.path} (delete it to start over).")
+        else:
+            notes.append(f"Will be saved in {self.path}.")
         return notes
 
     def __str__(self):
@@ -502,12 +511,17 @@ class ProgressReport:
     def __repr__(self):
         return str(self)
 
+    @staticmethod
+    def _linked(note: str) -> str:
+        """The exercise named in a note as a link (relative: modules/ and exercises/ are siblings)."""
+        return re.sub(r"exercises/(\w+)\.ipynb", r'<a href="../exercises/\1.ipynb">exercises/\1.ipynb</a>', note)
+
     def _repr_html_(self):
         head = "".join(f"<th>{h}</th>" for h in ("topic", "passed", "attempted", "not started", "quiz"))
         body = "".join(
             "<tr>" + "".join(f"<td>{html.escape(cell)}</td>" for cell in row) + "</tr>" for row in self.rows()
         )
-        notes = "".join(f"<div>{html.escape(note)}</div>" for note in self._notes())
+        notes = "".join(f"<div>{self._linked(html.escape(note))}</div>" for note in self._notes())
         return (
             f'<div class="hsml-progress"><b>Your progress</b>: {html.escape(self._summary())}'
             f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>{notes}</div>"

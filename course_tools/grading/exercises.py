@@ -102,7 +102,8 @@ def learner_version(source: Path, *, root: Path | None = None):
         ``autograded/source/NN_name/NN_name.ipynb``.
     root : pathlib.Path, optional
         The nbgrader course folder whose ``nbgrader_config.py`` configures the
-        preprocessors; by default the source's ``../..`` (``autograded/``).
+        preprocessors; by default the source's ``../..`` (``autograded/``) when it has one,
+        else the repository's ``autograded/``.
 
     Returns
     -------
@@ -119,8 +120,10 @@ def learner_version(source: Path, *, root: Path | None = None):
     import nbgrader.preprocessors as nbgrader_preprocessors
 
     source = Path(source)
-    root = Path(root) if root is not None else source.parent.parent.parent
-    config = _config(root)
+    if root is None:
+        root = source.parent.parent.parent
+        root = root if (root / "nbgrader_config.py").is_file() else SOURCE_DIR.parent
+    config = _config(Path(root))
     nb = nbformat.read(source, as_version=4)
     original = nbformat.read(source, as_version=4)
     resources = {"nbgrader": {"assignment": source.parent.name, "notebook": source.stem}}
