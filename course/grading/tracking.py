@@ -457,13 +457,18 @@ class ProgressReport:
 
     @property
     def next_question(self) -> tuple[str, str] | None:
-        """(exercise, question id) to work on next: the first attempted but not passing, else
-        the first not started; None when every question passes."""
-        for wanted in ("attempted", "not started"):
-            for row in self.exercises:
-                for question_id, status in row.statuses.items():
-                    if status == wanted:
-                        return row.name, question_id
+        """(exercise, question id) to work on next: the first question attempted but not passing;
+        else the first not started in an exercise already begun; else the first not started.
+        None when every question passes."""
+        for row in self.exercises:
+            for question_id, status in row.statuses.items():
+                if status == "attempted":
+                    return row.name, question_id
+        begun = [row for row in self.exercises if row.count("not started") < len(row.statuses)]
+        for row in begun + self.exercises:
+            for question_id, status in row.statuses.items():
+                if status == "not started":
+                    return row.name, question_id
         return None
 
     def _summary(self) -> str:

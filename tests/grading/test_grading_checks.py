@@ -340,3 +340,13 @@ def test_an_unknown_id_lists_the_ids_of_its_exercise(learner):
 def test_progress_file_env_is_isolated_in_tests():
     assert os.environ["HSML_PROGRESS_FILE"].endswith("progress.json")
     assert "hsml-progress-" in os.environ["HSML_PROGRESS_FILE"]
+
+
+def test_progress_suggests_the_next_question_where_the_learner_is(learner):
+    exercises = checks.exercise_question_ids()
+    (first, first_ids), (second, second_ids), (third, third_ids) = list(exercises.items())[:3]
+    assert progress().next_question == (first, first_ids[0])  # a new learner starts at the start
+    tracking.record_check(second_ids[0], "passed")
+    assert progress().next_question == (second, second_ids[1])  # stays in the exercise begun
+    tracking.record_check(third_ids[-1], "failed")
+    assert progress().next_question == (third, third_ids[-1])  # an attempt not passing comes first
