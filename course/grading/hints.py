@@ -20,7 +20,8 @@ def hint(question_id: str) -> None:
 
     The hints are those of the visible checks your last ``check(question_id)`` failed (all
     the question's checks if you have not checked an answer yet). Each call adds the next
-    level; at the deepest level it says so, and points to ``solution(question_id)``.
+    level (counted in this kernel: a restart starts again at the first); at the deepest
+    level it says so, and points to ``solution(question_id)``.
     While nbgrader grades a notebook, it prints a short note and nothing else.
 
     Parameters
@@ -70,12 +71,11 @@ def hint(question_id: str) -> None:
     deepest = all(_SHOWN[(question_id, i)] >= len(question.tests[i].hints) for i in focus)
     if not deepest:
         lines.append(f'Run hint("{question_id}") again for a deeper hint.')
+    elif tracking.attempted(question_id):
+        lines.append(f'That is the deepest hint. solution("{question_id}") shows a worked solution.')
     else:
-        if tracking.attempted(question_id):
-            lines.append(f'That is the deepest hint. solution("{question_id}") shows a worked solution.')
-        else:
-            lines.append(
-                f'That is the deepest hint. Once you have checked an answer of your own, solution("{question_id}") '
-                "shows a worked solution."
-            )
+        lines.append(
+            f'That is the deepest hint. Once you have checked an answer of your own, solution("{question_id}") '
+            "shows a worked solution."
+        )
     print("\n".join(lines))
