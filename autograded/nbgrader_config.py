@@ -6,6 +6,7 @@ Run nbgrader through `python -m course_tools.grading ...` (or the Makefile targe
 `alembic` from PATH when it creates the gradebook).
 """
 
+import os
 from pathlib import Path
 
 from nbconvert.preprocessors import CSSHTMLHeaderPreprocessor
@@ -19,8 +20,15 @@ c = get_config()  # noqa: F821 (provided by nbgrader when it loads this file)
 
 c.CourseDirectory.course_id = "high-stakes-ml"
 c.CourseDirectory.root = str(HERE)
-# sqlite:/// + an absolute path = four slashes: the gradebook always sits beside this file.
-c.CourseDirectory.db_url = f"sqlite:///{HERE / 'gradebook.db'}"
+# The gradebook: SQLite beside this file for one instructor on one machine (sqlite:/// + an
+# absolute path = four slashes). A cohort on a hub (docs/COHORTS.md) sets HSML_GRADEBOOK_URL to
+# a database server, e.g. postgresql+psycopg://grader@/gradebook?host=/run/postgresql (a socket,
+# no password) or with the password in ~/.pgpass / PGPASSWORD: never write a password here.
+c.CourseDirectory.db_url = os.environ.get("HSML_GRADEBOOK_URL") or f"sqlite:///{HERE / 'gradebook.db'}"
+# nbgrader's exchange (release to learners, collect, feedback) on a hub: the shared folder
+# that every learner server mounts (docs/COHORTS.md). Unset: no exchange (files by hand).
+if os.environ.get("HSML_EXCHANGE_ROOT"):
+    c.Exchange.root = os.environ["HSML_EXCHANGE_ROOT"]
 
 # A cell of learner code gets 10 seconds (an endless loop is interrupted and scores 0);
 # the read-only setup cells (imports, data), restored from the gradebook, get 60.

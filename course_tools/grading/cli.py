@@ -1,6 +1,8 @@
 """``hsml-grade`` / ``python -m course_tools.grading``: the instructor's and the author's commands.
 
 Instructor (in order):  release A  ->  collect A FOLDER  ->  autograde A  ->  feedback A  ->  grades
+On a hub (exchange):    release A  ->  exchange-release A  ->  exchange-collect A  ->  autograde A
+                        ->  feedback A  ->  exchange-feedback A  ->  export-questions
 Author:                 new-assignment NAME,  build [SOURCE.py ...],  lint [A ...],  exercises [A ...]
 
 Every command prints what it did and where; it exits 1 if anything needs your attention
@@ -53,6 +55,45 @@ def _grades(args, course):
         print(
             f"  {row['assignment']:<20} {row['student_id']:<20} {float(row['score']):g} / {float(row['max_score']):g}"
         )
+    return 0
+
+
+def _export_questions(args, course):
+    from course_tools.grading.export import export_questions
+
+    path, header, rows, grades = export_questions(
+        course, args.to, section=args.section, only=args.only, points_row=not args.no_points_row
+    )
+    learners = len(grades.students)
+    print(f"Per-question grades of {learners} learner(s), {len(header) - 5} column(s) written to {path}")
+    for student in sorted(grades.students):
+        if grades.pending(student):
+            print(f"  {student}: waits for a manual grade in {', '.join(grades.pending(student))} (totals left blank)")
+        missing = [a for a in grades.assignments if not grades.submitted(student, a)]
+        if missing:
+            print(f"  {student}: nothing graded in {', '.join(missing)} (blank; counts 0 in Total)")
+    return 0
+
+
+def _exchange_release(args, course):
+    from course_tools.grading import exchange
+
+    _print(exchange.publish(course, args.assignment, force=args.force).lines())
+    return 0
+
+
+def _exchange_collect(args, course):
+    from course_tools.grading import exchange
+
+    report = exchange.collect_submissions(course, args.assignment, learners=args.learners)
+    _print(report.lines())
+    return 1 if report.refused else 0
+
+
+def _exchange_feedback(args, course):
+    from course_tools.grading import exchange
+
+    _print(exchange.return_feedback(course, args.assignment).lines())
     return 0
 
 
@@ -154,6 +195,31 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_argument("--timeout", type=float, help="seconds per cell of learner code (default: nbgrader_config.py)")
     add("feedback", _feedback, "write feedback/<student>/A/*.html, without hidden tests").add_argument("assignment")
     add("grades", _grades, "export every grade to a CSV file (default: <root>/grades.csv)").add_argument("--to")
+    sub = add(
+        "export-questions",
+        _export_questions,
+        "one row per learner, a column per question of every assignment plus totals: a Canvas gradebook CSV "
+        "(default: <root>/grades_by_question.csv)",
+    )
+    sub.add_argument("--to")
+    sub.add_argument("--section", default="", help="written in the Section column")
+    sub.add_argument(
+        "--only", choices=["all", "questions", "totals"], default="all", help="import one kind into Canvas, not both"
+    )
+    sub.add_argument("--no-points-row", action="store_true", help="leave out Canvas's Points Possible row")
+    sub = add("exchange-release", _exchange_release, "publish release/A/ to the hub's exchange for learners to fetch")
+    sub.add_argument("assignment")
+    sub.add_argument("--force", action="store_true", help="replace an earlier copy in the exchange")
+    sub = add(
+        "exchange-collect",
+        _exchange_collect,
+        "copy each learner's latest submission of A from the exchange into submitted/ (owners checked)",
+    )
+    sub.add_argument("assignment")
+    sub.add_argument("--learners", help="the hub's registry of learner uids (<HSML_HUB_ROOT>/hub/learners)")
+    add(
+        "exchange-feedback", _exchange_feedback, "put feedback/<student>/A/ into the exchange for learners"
+    ).add_argument("assignment")
     sub = add("build", _build, "build source/<a>/<a>.ipynb from authoring/<a>.py (all of them by default)")
     sub.add_argument("sources", nargs="*")
     sub.add_argument("--check", action="store_true", help="only report notebooks that differ from their source")

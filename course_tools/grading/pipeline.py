@@ -145,9 +145,19 @@ class Course:
         base = self.folder("submitted")
         return sorted(p.parent.name for p in base.glob(f"*/{assignment}") if p.is_dir()) if base.is_dir() else []
 
+    def config(self):
+        """The course's ``nbgrader_config.py``, loaded once (a traitlets ``Config``)."""
+        if "config" not in self._apis:
+            from traitlets.config.loader import PyFileConfigLoader
+
+            self._apis["config"] = PyFileConfigLoader("nbgrader_config.py", path=str(self.root)).load_config()
+        return self._apis["config"]
+
     @property
     def db_url(self) -> str:
-        return f"sqlite:///{self.root / 'gradebook.db'}"
+        """The gradebook: the config's ``CourseDirectory.db_url`` (the course's config reads
+        ``HSML_GRADEBOOK_URL``, e.g. PostgreSQL on a hub), else ``gradebook.db`` beside it."""
+        return self.config().CourseDirectory.get("db_url") or f"sqlite:///{self.root / 'gradebook.db'}"
 
     def api(self, *, timeout: float | None = None):
         """nbgrader's ``NbGraderAPI`` configured from this folder's ``nbgrader_config.py``."""
@@ -163,7 +173,8 @@ class Course:
             config = PyFileConfigLoader("nbgrader_config.py", path=str(self.root)).load_config()
             config.CourseDirectory.root = str(self.root)
             config.CourseDirectory.db_url = self.db_url
-            config.Exchange.root = str(self.root / ".exchange")  # unused; keeps nbgrader away from /srv
+            if "root" not in config.Exchange:  # a hub's config names its exchange (docs/COHORTS.md)
+                config.Exchange.root = str(self.root / ".exchange")  # unused; keeps nbgrader away from /srv
             if timeout is not None:  # seconds for learner cells; setup cells keep their allowance
                 setup = getattr(config.Execute.get("timeout_func"), "setup", 60)
                 config.Execute.timeout_func = CellTimeouts(learner=timeout, setup=max(setup, timeout))
