@@ -76,9 +76,27 @@ snapshot: setup
 clean:
 	rm -rf build .pytest_cache
 
+# A cohort on JupyterHub (docs/COHORTS.md): the learner environment (a wheel of course/, no
+# instructor material) and the hub's proxy (configurable-http-proxy from npm), under build/hub/.
+HUB_PROXY := build/hub/proxy/node_modules/.bin/configurable-http-proxy
+.PHONY: hub-env test-hub
+hub-env: setup $(HUB_PROXY)
+	$(PY) -m course_tools.hub learner-env
+$(HUB_PROXY): deploy/hub/proxy/package.json deploy/hub/proxy/package-lock.json
+	@mkdir -p build/hub/proxy && cp deploy/hub/proxy/package.json deploy/hub/proxy/package-lock.json build/hub/proxy/
+	cd build/hub/proxy && npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+# The cohort end to end (root, bubblewrap, npm, PostgreSQL 15; a few minutes): PostgreSQL, JupyterHub,
+# three learners through nbgrader's exchange, grading, feedback, the per-question export, the formgrader.
+test-hub: hub-env
+	@bash scripts/ensure_chromium.sh
+	$(PY) -m pytest tests/hub -m hub -v
+
 # Instructor (graded assignments, docs/INSTRUCTORS.md): A=assignment, FROM=folder of student folders.
 #   make release A=00_warm_up | collect A=00_warm_up FROM=inbox/ | autograde A=... | feedback A=... | grades
-.PHONY: release collect autograde feedback grades
+#   make export-questions: one row per learner, a column per question (Canvas CSV), docs/COHORTS.md
+.PHONY: release collect autograde feedback grades export-questions
 GRADE = $(PY) -m course_tools.grading
 release autograde feedback: setup
 	@test -n "$(A)" || { echo "usage: make $@ A=<assignment>, e.g. make $@ A=00_warm_up" >&2; exit 2; }
@@ -88,3 +106,5 @@ collect: setup
 	$(GRADE) collect $(A) $(FROM)
 grades: setup
 	$(GRADE) grades
+export-questions: setup
+	$(GRADE) export-questions

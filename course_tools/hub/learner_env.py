@@ -4,7 +4,7 @@
 
 1. stages the learner's package alone (``course/``, without ``course_tools/``) and builds a
    wheel of it (``build/hub/dist/``);
-2. creates a virtual environment with the same Python as the course's ``.venv`` and installs
+2. creates a (relocatable) virtual environment with the same Python as the course's ``.venv``, installs
    that wheel (NOT editable: nothing points back into the repository), ``jupyterhub`` (for
    ``jupyterhub-singleuser``) and their pinned versions (``requirements/constraints.txt``);
 3. writes the learner's Jupyter configuration into the environment (``etc/jupyter``, from
@@ -62,6 +62,15 @@ def _inputs_hash() -> str:
         digest.update(str(path.relative_to(REPO_ROOT)).encode())
         digest.update(path.read_bytes())
     return digest.hexdigest()
+
+
+def _dependencies_hash() -> str:
+    """What decides the installed packages: the pins, the declared dependencies, the layout."""
+    import tomllib
+
+    project = tomllib.loads((REPO_ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    key = json.dumps([project["dependencies"], EXTRA_PACKAGES, "relocatable"]).encode()
+    return hashlib.sha256(CONSTRAINTS.read_bytes() + key).hexdigest()
 
 
 def _learner_pyproject(text: str) -> str:
@@ -249,7 +258,7 @@ def build_learner_env(out: Path = DEFAULT_OUT, *, force: bool = False, log=print
     wheel = build_wheel(work)
     uv = Path(sys.executable).parent / "uv"
     python = _base_python()
-    deps = hashlib.sha256(CONSTRAINTS.read_bytes() + (REPO_ROOT / "pyproject.toml").read_bytes()).hexdigest()
+    deps = _dependencies_hash()
     previous = json.loads(stamp.read_text()) if stamp.is_file() else {}
     stamp.unlink(missing_ok=True)
     if not force and previous.get("deps") == deps and uv.exists() and (out / "bin" / "python").exists():
@@ -262,7 +271,8 @@ def build_learner_env(out: Path = DEFAULT_OUT, *, force: bool = False, log=print
     elif uv.exists():
         shutil.rmtree(out, ignore_errors=True)
         log(f"Creating {out} with {python} and installing {wheel.name} + {', '.join(EXTRA_PACKAGES)} ...")
-        _run([str(uv), "venv", "--quiet", "--python", python, str(out)], "creating the learner venv")
+        # relocatable: learner servers see it at /opt/hsml/learner-env (course_tools.hub.sandbox)
+        _run([str(uv), "venv", "--quiet", "--relocatable", "--python", python, str(out)], "creating the learner venv")
         _run(
             [str(uv), "pip", "install", "--quiet", "--compile-bytecode", "--python", str(out / "bin" / "python")]
             + ["-c", str(CONSTRAINTS), str(wheel), *EXTRA_PACKAGES],
@@ -281,6 +291,7 @@ def build_learner_env(out: Path = DEFAULT_OUT, *, force: bool = False, log=print
         _run([str(uv), "pip", "uninstall", "--quiet", "--python", str(out / "bin" / "python"), "rfc3987-syntax"], "uv")
     else:
         _run([str(out / "bin" / "python"), "-m", "pip", "uninstall", "--quiet", "--yes", "rfc3987-syntax"], "pip")
+    stamp.write_text(json.dumps({"deps": deps}))  # packages in place: a failed check below keeps them
     _write_learner_config(out)
     _copy_share(out)
     found = instructor_material(out, _secret_lines())

@@ -8,7 +8,9 @@ Its file system is built from nothing but:
   files of ``/etc`` (hosts, name service, time zone, TLS certificates), plus a generated
   ``/etc/passwd`` and ``/etc/group`` naming the learner ``jovyan`` (the student id comes from
   ``JUPYTERHUB_USER``, as on Zero to JupyterHub);
-- the Python installation and the learner environment (read-only, at their own paths);
+- the Python installation (read-only, at its own path) and the learner environment (read-only,
+  at ``/opt/hsml/learner-env``: a relocatable virtual environment, so no path of the host's
+  checkout appears inside);
 - the learner's home at ``/home/jovyan`` (read-write) and nbgrader's exchange at
   ``/srv/nbgrader/exchange`` (read-write; its permissions let a learner fetch released
   assignments, submit, and read only their own feedback);
@@ -28,12 +30,14 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-__all__ = ["LearnerSandbox", "HOME", "EXCHANGE", "passwd_lines"]
+__all__ = ["LearnerSandbox", "HOME", "EXCHANGE", "LEARNER_ENV", "passwd_lines"]
 
 #: Where the learner's home appears inside the sandbox.
 HOME = "/home/jovyan"
 #: Where nbgrader's exchange appears inside the sandbox (deploy/hub/learner/nbgrader_config.py).
 EXCHANGE = "/srv/nbgrader/exchange"
+#: Where the learner environment appears inside the sandbox.
+LEARNER_ENV = "/opt/hsml/learner-env"
 USERNAME = "jovyan"
 # read-only if present: enough for name resolution, time zones, TLS and file types
 ETC_FILES = (
@@ -93,9 +97,9 @@ class LearnerSandbox:
         The learner's home on the host (mounted read-write at ``/home/jovyan``).
     etc : pathlib.Path
         A folder holding this learner's ``passwd`` and ``group`` (see :func:`passwd_lines`).
-    read_only : tuple of pathlib.Path
-        Folders mounted read-only at their own path: the Python installation and the
-        learner environment.
+    read_only : tuple of (pathlib.Path, str)
+        Folders mounted read-only: (host path, path inside), e.g. the Python installation at
+        its own path and the learner environment at ``/opt/hsml/learner-env``.
     exchange : pathlib.Path or None
         nbgrader's exchange on the host (mounted read-write at ``/srv/nbgrader/exchange``).
     mem_limit : int or None
@@ -114,11 +118,13 @@ class LearnerSandbox:
     >>> from pathlib import Path
     >>> from course_tools.hub.sandbox import LearnerSandbox
     >>> box = LearnerSandbox(uid=200001, gid=200001, home=Path("/srv/homes/ada"), etc=Path("/srv/hub/etc/ada"),
-    ...                      read_only=(Path("/opt/learner-env"),), exchange=Path("/srv/exchange"),
-    ...                      mem_limit=2 * 1024**3)
-    >>> argv = box.argv(["/opt/learner-env/bin/jupyterhub-singleuser"])
+    ...                      read_only=((Path("/srv/build/learner-env"), "/opt/hsml/learner-env"),),
+    ...                      exchange=Path("/srv/exchange"), mem_limit=2 * 1024**3)
+    >>> argv = box.argv(["/opt/hsml/learner-env/bin/jupyterhub-singleuser"])
     >>> argv[0], argv[-1]
-    ('/usr/bin/bwrap', '/opt/learner-env/bin/jupyterhub-singleuser')
+    ('/usr/bin/bwrap', '/opt/hsml/learner-env/bin/jupyterhub-singleuser')
+    >>> " ".join(argv[argv.index("--ro-bind", argv.index("/etc/group")):][:3])
+    '--ro-bind /srv/build/learner-env /opt/hsml/learner-env'
     >>> " ".join(argv[argv.index("--bind"):argv.index("--bind") + 3])
     '--bind /srv/homes/ada /home/jovyan'
     >>> argv[argv.index("--reuid") + 1], argv[argv.index("/usr/bin/prlimit") + 1]
@@ -129,7 +135,7 @@ class LearnerSandbox:
     gid: int
     home: Path
     etc: Path
-    read_only: tuple[Path, ...] = field(default_factory=tuple)
+    read_only: tuple[tuple[Path, str], ...] = field(default_factory=tuple)
     exchange: Path | None = None
     mem_limit: int | None = None
     nproc: int = 256
@@ -144,7 +150,9 @@ class LearnerSandbox:
             value = getattr(self, name)
             if not isinstance(value, int) or value < 1000:
                 raise ValueError(f"{name} must be an unprivileged id (an int >= 1000), got {value!r}")
-        for path in (self.home, self.etc, *self.read_only, *([self.exchange] if self.exchange else [])):
+        inside = [Path(dest) for _, dest in self.read_only]
+        hosts = [Path(src) for src, _ in self.read_only]
+        for path in (self.home, self.etc, *hosts, *inside, *([self.exchange] if self.exchange else [])):
             if not Path(path).is_absolute():
                 raise ValueError(f"sandbox paths must be absolute, got {path}")
         if self.mem_limit is not None and self.mem_limit < 256 * 1024**2:
@@ -152,7 +160,7 @@ class LearnerSandbox:
 
     def mounts(self) -> list[str]:
         """bubblewrap's file-system arguments (see the module doc)."""
-        targets = ["/etc/passwd", HOME, *(str(p) for p in self.read_only)] + ([EXCHANGE] if self.exchange else [])
+        targets = ["/etc/passwd", HOME, *(dest for _, dest in self.read_only)] + ([EXCHANGE] if self.exchange else [])
         parents = sorted({str(parent) for t in targets for parent in Path(t).parents if str(parent) != "/"})
         # the folders that lead to a mount: readable and searchable by the learner, whatever the umask
         args = [arg for parent in parents for arg in ("--perms", "0755", "--dir", parent)]
@@ -164,8 +172,8 @@ class LearnerSandbox:
             args += ["--ro-bind-try", path, path]
         args += ["--ro-bind", str(self.etc / "passwd"), "/etc/passwd"]
         args += ["--ro-bind", str(self.etc / "group"), "/etc/group"]
-        for path in self.read_only:
-            args += ["--ro-bind", str(path), str(path)]
+        for source, dest in self.read_only:
+            args += ["--ro-bind", str(source), str(dest)]
         args += ["--proc", "/proc", "--dev", "/dev", "--perms", "1777", "--tmpfs", "/dev/shm"]
         args += ["--perms", "1777", "--tmpfs", "/tmp"]
         args += ["--bind", str(self.home), HOME]

@@ -27,9 +27,9 @@ from jupyterhub.spawner import LocalProcessSpawner
 from traitlets import Integer, Unicode, default
 
 from course_tools.hub.learners import FIRST_UID, LearnerIds, check_student_id
-from course_tools.hub.sandbox import EXCHANGE, HOME, LearnerSandbox, passwd_lines
+from course_tools.hub.sandbox import EXCHANGE, HOME, LEARNER_ENV, LearnerSandbox, passwd_lines
 
-__all__ = ["BubblewrapSpawner", "python_home"]
+__all__ = ["BubblewrapSpawner", "python_home", "mount_point"]
 
 STARTER = ("modules", "exercises")
 
@@ -62,6 +62,35 @@ def python_home(env: Path) -> Path:
     raise ValueError(f"{env}/pyvenv.cfg names no 'home': is {env} a virtual environment?")
 
 
+def mount_point(env: Path) -> str:
+    """Where a learner environment appears in the sandbox: ``/opt/hsml/learner-env`` if it is
+    relocatable (``uv venv --relocatable``, as ``make hub-env`` builds it), else its own path.
+
+    Parameters
+    ----------
+    env : pathlib.Path
+        A virtual environment.
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> import sys
+    >>> from pathlib import Path
+    >>> from course_tools.hub.spawner import mount_point
+    >>> mount_point(Path(sys.prefix)) == sys.prefix  # the course's own .venv is not relocatable
+    True
+    """
+    config = (Path(env) / "pyvenv.cfg").read_text(encoding="utf-8")
+    relocatable = any(
+        line.partition("=")[0].strip() == "relocatable" and line.partition("=")[2].strip() == "true"
+        for line in config.splitlines()
+    )
+    return LEARNER_ENV if relocatable else str(Path(env))
+
+
 class BubblewrapSpawner(LocalProcessSpawner):
     """Start each learner's ``jupyterhub-singleuser`` in a bubblewrap sandbox as their own uid."""
 
@@ -82,13 +111,14 @@ class BubblewrapSpawner(LocalProcessSpawner):
 
     @default("cmd")
     def _cmd_default(self):
-        return [str(Path(self.learner_env) / "bin" / "jupyterhub-singleuser")]
+        return [f"{mount_point(Path(self.learner_env))}/bin/jupyterhub-singleuser"]
 
     def make_preexec_fn(self, name):
         return None  # bubblewrap needs root to mount; the sandbox drops to the learner's uid
 
     def user_env(self, env):
-        env_bin = str(Path(self.learner_env) / "bin")
+        inside = mount_point(Path(self.learner_env))
+        env_bin = f"{inside}/bin"
         threads = str(max(1, math.ceil(self.cpu_limit))) if self.cpu_limit else "1"
         env.update(
             HOME=HOME,
@@ -97,7 +127,7 @@ class BubblewrapSpawner(LocalProcessSpawner):
             SHELL="/bin/bash",
             PATH=f"{env_bin}:/usr/local/bin:/usr/bin:/bin",
             # the shipped dataset, read-only (course.data.datasets_dir)
-            HSML_DATASETS_DIR=str(Path(self.learner_env) / "share" / "high-stakes-ml" / "datasets"),
+            HSML_DATASETS_DIR=f"{inside}/share/high-stakes-ml/datasets",
             # numerical libraries start one thread per CPU they are allowed (not per CPU of the machine)
             OMP_NUM_THREADS=threads,
             OPENBLAS_NUM_THREADS=threads,
@@ -140,7 +170,7 @@ class BubblewrapSpawner(LocalProcessSpawner):
             gid=uid,
             home=home,
             etc=etc,
-            read_only=(python_home(env), env),
+            read_only=((python_home(env), str(python_home(env))), (env, mount_point(env))),
             exchange=exchange,
             mem_limit=int(self.mem_limit) if self.mem_limit else None,
             nproc=self.nproc,

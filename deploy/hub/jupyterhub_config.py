@@ -22,9 +22,9 @@ Every setting comes from the environment (defaults in brackets); no secret is wr
 - HSML_COURSE_DIR: the instructor's course folder (a copy of autograded/ with its nbgrader_config.py);
   when set, the formgrader runs as the hub service /services/formgrader/ in that folder, with
   HSML_GRADEBOOK_URL (the gradebook; PostgreSQL on a hub) passed on.
-- Login: HSML_HUB_DUMMY_PASSWORD switches on JupyterHub's DummyAuthenticator (anyone with that
-  password; for a trial or the end-to-end test only). Otherwise set your institution's
-  authenticator (OAuthenticator, LTI) in a file named by HSML_HUB_EXTRA_CONFIG.
+- Login: HSML_HUB_SHARED_PASSWORD (and HSML_HUB_INSTRUCTOR_PASSWORD, 32+ characters) switch on
+  JupyterHub's SharedPasswordAuthenticator (for a trial or the end-to-end test only). Otherwise
+  set your institution's authenticator (OAuthenticator, LTI) in a file named by HSML_HUB_EXTRA_CONFIG.
 - HSML_HUB_ADMIN_TOKEN: an API token for a "cohort-admin" service (roster scripts, the test).
 """
 
@@ -67,9 +67,13 @@ c.Spawner.start_timeout = 120  # a busy machine: the server imports JupyterLab a
 c.Spawner.http_timeout = 90
 
 # --- who logs in ------------------------------------------------------------------------------
-if env("HSML_HUB_DUMMY_PASSWORD"):
-    c.JupyterHub.authenticator_class = "dummy"
-    c.DummyAuthenticator.password = env("HSML_HUB_DUMMY_PASSWORD")
+if env("HSML_HUB_SHARED_PASSWORD"):
+    # JupyterHub's SharedPasswordAuthenticator: one password for every learner, another (at
+    # least 32 characters) for the instructors. For a trial or the end-to-end test only.
+    c.JupyterHub.authenticator_class = "shared-password"
+    c.SharedPasswordAuthenticator.user_password = env("HSML_HUB_SHARED_PASSWORD")
+    if env("HSML_HUB_INSTRUCTOR_PASSWORD"):
+        c.SharedPasswordAuthenticator.admin_password = env("HSML_HUB_INSTRUCTOR_PASSWORD")
     c.Authenticator.allow_all = True
 c.Authenticator.admin_users = instructors
 
