@@ -155,7 +155,7 @@ def instructor_material(env: Path, secrets: set[str] = frozenset()) -> list[str]
     site = _site_packages(env)
     if (site / "course_tools").exists():
         found.append(f"the instructor package course_tools in {(site / 'course_tools').relative_to(env)}")
-    for pth in sorted(site.glob("*.pth")) + sorted(site.glob("__editable__*")):
+    for pth in sorted(set(site.glob("*.pth")) | set(site.glob("__editable__*"))):
         text = pth.read_text(encoding="utf-8", errors="replace") if pth.is_file() else ""
         if str(REPO_ROOT) in text or pth.name.startswith("__editable__"):
             found.append(f"an editable install pointing at a checkout: {pth.relative_to(env)}")

@@ -30,6 +30,7 @@ LEARNER_ENV = REPO / "build" / "hub" / "learner-env"
 PROXY = REPO / "build" / "hub" / "proxy" / "node_modules" / ".bin" / "configurable-http-proxy"
 HUB_CONFIG = REPO / "deploy" / "hub" / "jupyterhub_config.py"
 COURSE_ID = "high-stakes-ml"
+TIMINGS: list[str] = []  # lines for the terminal summary (tests/hub/conftest.py)
 
 
 def postgres_bin() -> Path | None:

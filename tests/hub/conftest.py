@@ -22,7 +22,7 @@ def pytest_collection_modifyitems(config, items):
 
 
 def pytest_terminal_summary(terminalreporter):
-    from tests.hub.test_hub_e2e import TIMINGS
+    from tests.hub.cohort import TIMINGS
 
     if TIMINGS:
         terminalreporter.write_sep("-", "cohort on a hub: timings and memory (this machine, shared: noisy)")

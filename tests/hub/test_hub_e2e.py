@@ -58,7 +58,7 @@ QUESTIONS = {
     "00-accuracy-trap": 2,
 }
 MANUAL = {"correct": 2.0, "wrong": 1.0}  # what the instructor gives the hand-graded answer
-TIMINGS: list[str] = []
+TIMINGS = cohort.TIMINGS
 
 
 def _answers() -> dict[str, dict[str, str]]:
