@@ -262,7 +262,7 @@ def cohort_run(request):
         )
     for line in seen["autograde"][1].splitlines():
         if "auto-graded points" in line:
-            TIMINGS.append(f"  graded:{line.strip().split(':', 1)[1]}")
+            TIMINGS.append(f"  graded {line.strip()}")
     return seen
 
 
