@@ -53,10 +53,12 @@ def test_one_learner_cannot_overwrite_another_nor_write_into_source(attacked):
 def test_the_solutions_and_other_students_are_out_of_reach(attacked):
     _graded_like(attacked, "attack-read-source", "stub")
     others = {r.student for r in attacked.reports["autograde"].results} - {"attack-read-source"}
-    outputs = [
-        json.dumps(cell.get("outputs", []))
+    outputs = [  # what the code printed or showed (a traceback quotes the attack's own source)
+        json.dumps(output)
         for nb in attacked.autograded("attack-read-source").values()
         for cell in nb.cells
+        for output in cell.get("outputs", [])
+        if output.get("output_type") != "error"
     ]
     named = sorted(s for s in others if any(f"'{s}'" in text for text in outputs))
     assert not named, f"the submission saw other students' ids: {named}"
