@@ -119,7 +119,7 @@ def _kernel_environment() -> dict[str, str]:
         "MKL_NUM_THREADS": "1",
         "JPY_PARENT_PID": "",
     }
-    for name in ("NBGRADER_EXECUTION", "HSML_DATASETS_DIR", "PYTHONHASHSEED"):
+    for name in ("NBGRADER_EXECUTION", "HSML_DATASETS_DIR", "HSML_PROGRESS_FILE", "PYTHONHASHSEED"):
         if os.environ.get(name):
             env[name] = os.environ[name]
     return env
@@ -214,6 +214,9 @@ def sandbox_command(
         command += ["--ro-bind", str(path), str(path)]
     for path in extra_files:
         command += ["--ro-bind", str(path), f"{WORKDIR}/{Path(path).name}"]
+    progress = os.environ.get("HSML_PROGRESS_FILE")  # a learner's progress file, if named: read-only
+    if progress and Path(progress).is_file() and Path(progress).parent != Path("/"):
+        command += ["--perms", "0755", "--dir", str(Path(progress).parent), "--ro-bind", progress, progress]
     command += ["--bind", str(socket_dir), str(socket_dir), "--chdir", WORKDIR]
     for name, value in _kernel_environment().items():
         command += ["--setenv", name, value]
