@@ -313,7 +313,7 @@ def metadata_problems(submitted, source) -> list[str]:
             )
         if cell_role(cell) != cell_role(original):
             problems.append(
-                f"{where} is a {_ROLE_NAMES[cell_role(original)]} of the assignment but is marked as a "
+                f"{where} is {_ROLE_NAMES[cell_role(original)]} of the assignment but is marked as "
                 f"{_ROLE_NAMES[cell_role(cell)]} here (its nbgrader metadata was edited)"
             )
         elif float(meta.get("points", 0) or 0) != float(_nbgrader(original).get("points", 0) or 0):
@@ -326,10 +326,10 @@ def metadata_problems(submitted, source) -> list[str]:
 
 
 _ROLE_NAMES = {
-    "answer": "answer cell",
-    "tests": "test cell",
-    "manual": "hand-graded answer",
-    "readonly": "read-only cell",
-    "task": "task",
-    "plain": "plain cell",
+    "answer": "an answer cell",
+    "tests": "a test cell",
+    "manual": "a hand-graded answer",
+    "readonly": "a read-only cell",
+    "task": "a task",
+    "plain": "a plain cell",
 }

@@ -609,7 +609,23 @@ def autograde(
                 r.manual_pending = sum(
                     g.max_score for nb in submission.notebooks for g in nb.grades if g.needs_manual_grade
                 )
+    _save_flags(course, assignment, {r.student: r.flags for r in results})
     return AutogradeReport(assignment, results, isolation)
+
+
+FLAGS_FILE = "flags.json"  # {assignment: {student: [flag, ...]}}, beside the gradebook
+
+
+def _save_flags(course: Course, assignment: str, flags: dict[str, list[str]]) -> None:
+    path = course.root / FLAGS_FILE
+    table = json.loads(path.read_text(encoding="utf-8")) if path.is_file() else {}
+    mine = table.setdefault(assignment, {})
+    for student, found in flags.items():
+        if found:
+            mine[student] = found
+        else:
+            mine.pop(student, None)
+    path.write_text(json.dumps(table, indent=1, sort_keys=True), encoding="utf-8")
 
 
 def _failure_reason(course: Course, assignment: str, student: str, outcome: dict, edited: list[str]) -> str:
@@ -621,7 +637,7 @@ def _failure_reason(course: Course, assignment: str, student: str, outcome: dict
     name, _, message = cause.partition(": ")
     regrade = f"grade again with --student {student}"
     if name.endswith("KernelDied"):
-        return f"{message} Full log: {log}"
+        return f"{message.replace('--student,', f'--student {student},')} Full log: {log}"
     if name.endswith("UnresponsiveKernelError") or "could not interrupt" in cause or "unresponsive" in cause:
         return (
             f"the kernel could not be interrupted (code that ignores interrupts, e.g. catching KeyboardInterrupt "
@@ -753,7 +769,8 @@ def export_grades(course: Course, to: Path | None = None) -> tuple[Path, list[di
     -------
     (pathlib.Path, list of dict)
         The file written and its rows (``assignment``, ``student_id``, ``score``,
-        ``max_score``... as strings).
+        ``max_score``... as strings), with a last column ``flags``: what ``autograde``
+        flagged in that submission for the instructor to read (empty when nothing).
 
     Examples
     --------
@@ -771,4 +788,14 @@ def export_grades(course: Course, to: Path | None = None) -> tuple[Path, list[di
         CsvExportPlugin(to=str(to), parent=course.api()).export(gb)
     with open(to, newline="", encoding="utf-8") as handle:
         rows = list(csv.DictReader(handle))
+    # one more column: what autograde flagged for the instructor to read (empty: nothing)
+    path = course.root / FLAGS_FILE
+    flags = json.loads(path.read_text(encoding="utf-8")) if path.is_file() else {}
+    for row in rows:
+        row["flags"] = "; ".join(flags.get(row.get("assignment", ""), {}).get(row.get("student_id", ""), []))
+    if rows:
+        with open(to, "w", newline="", encoding="utf-8") as handle:
+            writer = csv.DictWriter(handle, fieldnames=list(rows[0]))
+            writer.writeheader()
+            writer.writerows(rows)
     return to, rows

@@ -314,7 +314,9 @@ class SandboxedKernelManager(AsyncKernelManager):
         elif cwd:
             kw["cwd"] = cwd
         if self.sandboxed:
-            kw["env"] = {}  # bwrap --clearenv sets the kernel's environment itself
+            kw["env"] = {"PATH": os.environ.get("PATH", os.defpath)}  # bwrap --clearenv sets the kernel's own
+        # the kernel's own stdout holds only IPython's startup notes: not the instructor's terminal
+        kw.setdefault("stdout", subprocess.DEVNULL)
         command, kw = await super()._async_pre_start_kernel(**kw)
         return command, kw
 

@@ -117,3 +117,6 @@ def test_the_report_flags_the_attacks_and_no_honest_submission(attacked):
     lines = "\n".join(report.lines())
     for student in flagged:
         assert f"FLAGGED {student}" in lines
+    _, rows = attacked.reports["grades"]  # the same, as a column of grades.csv
+    in_csv = {r["student_id"] for r in rows if r["assignment"] == attacked.assignment and r["flags"]}
+    assert in_csv == flagged
