@@ -72,6 +72,8 @@ WORKING_FOLDERS = (
     "gradebook.db",
     "grades.csv",
     ".nbgrader.log",
+    "logs",
+    "flags.json",
     ".exchange",
     "__pycache__",
 )
