@@ -11,7 +11,8 @@ submitted code, outside any kernel, and lists what deserves a human look:
 - other processes: ``subprocess``, ``multiprocessing``, ``os.system``/``popen``/``fork``/``exec*``/
   ``spawn*``/``kill``/``_exit``, ``pty``, ``signal``, ``socket``, ``threading``, shell escapes (``!cmd``);
 - a rebinding of a name the hidden tests use that the locked setup defined (``_expect``,
-  ``check``, ``df``...).
+  ``check``, ``df``...), or an assignment to an attribute of a module (``np.allclose = ...``,
+  ``pd.Series.mean = ...``).
 
 A flag is not a verdict: the instructor reads the code (the report names the cell).
 """
@@ -84,11 +85,27 @@ def _python(source: str) -> tuple[str, list[str]]:
     return "\n".join(lines), found
 
 
+# Names that hold modules in a notebook of this course (plus whatever the submission imports).
+MODULE_ALIASES = {"np", "pd", "numpy", "pandas", "math", "builtins", "sys", "os", "sklearn", "scipy", "course"}
+
+
+def _dotted(node) -> str:
+    parts = []
+    while isinstance(node, ast.Attribute):
+        parts.append(node.attr)
+        node = node.value
+    if isinstance(node, ast.Name):
+        parts.append(node.id)
+        return ".".join(reversed(parts))
+    return ""
+
+
 class _Scan(ast.NodeVisitor):
     def __init__(self, protected):
         self.protected = protected
         self.found: list[str] = []
         self.depth = 0
+        self.modules = set(MODULE_ALIASES)
 
     def flag(self, what):
         if what not in self.found:
@@ -129,6 +146,7 @@ class _Scan(ast.NodeVisitor):
 
     def visit_Import(self, node):
         for alias in node.names:
+            self.modules.add((alias.asname or alias.name).split(".")[0])
             root = alias.name.split(".")[0]
             if root in MODULES:
                 self.flag(f"imports {MODULES[root]}")
@@ -150,6 +168,9 @@ class _Scan(ast.NodeVisitor):
             self._bind(alias.asname or alias.name)
 
     def visit_Attribute(self, node):
+        dotted = _dotted(node)
+        if isinstance(node.ctx, (ast.Store, ast.Del)) and dotted.split(".")[0] in self.modules:
+            self.flag(f"patches {dotted}")  # np.allclose = ..., pd.Series.mean = ...
         base = node.value.id if isinstance(node.value, ast.Name) else None
         if (base, node.attr) in ATTRIBUTES:
             self.flag(f"uses {ATTRIBUTES[base, node.attr]}")

@@ -142,7 +142,8 @@ def sandbox_command(
     socket_dir : pathlib.Path
         Folder of the connection file and the kernel's sockets, bound read-write.
     extra_files : list of pathlib.Path, default=()
-        Files of the assignment the notebook may open, bound read-only into its working folder.
+        Files and folders of the assignment the notebook may open, bound read-only into its
+        working folder.
     limits : SandboxLimits, default=SandboxLimits()
     as_root : bool, optional
         Whether the grader is root (then the kernel runs as ``nobody``); asked of the OS by default.
@@ -308,8 +309,8 @@ class SandboxedKernelManager(AsyncKernelManager):
         cwd = kw.pop("cwd", None)
         self._extra_files = []
         if cwd and self.sandboxed:
-            self._extra_files = sorted(
-                p for p in Path(cwd).iterdir() if p.is_file() and p.suffix != ".ipynb" and not p.name.startswith(".")
+            self._extra_files = sorted(  # files and folders of the assignment (data), not the notebooks
+                p for p in Path(cwd).iterdir() if p.suffix != ".ipynb" and not p.name.startswith(".")
             )
         elif cwd:
             kw["cwd"] = cwd

@@ -44,6 +44,8 @@ def _notebook(*sources):
         (TRANSFORMER, "uses get_ipython"),
         (TRANSFORMER, "touches IPython's input_transformers_post"),
         (PATCH, "imports builtins"),
+        (PATCH, "patches numpy.allclose"),
+        ("import pandas as pd\npd.Series.mean = lambda self: 0", "patches pd.Series.mean"),
         (FAKE_NUMPY, "uses sys.modules"),
         ("import os\nos._exit(0)", "uses os._exit"),
         ("import gc, ctypes", "imports ctypes"),
