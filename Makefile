@@ -21,8 +21,8 @@ $(STAMP): pyproject.toml requirements/constraints.txt
 	@echo "Installing the course and its pinned dependencies (requirements/constraints.txt)..."
 	@# uv installs the same pinned set about 10x faster than pip (seconds, not minutes); pip is the fallback.
 	$(PY) -m pip install --quiet --disable-pip-version-check -c requirements/constraints.txt uv \
-	  && $(BIN)/uv pip install --quiet --compile-bytecode --python $(PY) -c requirements/constraints.txt -e '.[test]' \
-	  || $(PY) -m pip install --quiet --disable-pip-version-check -c requirements/constraints.txt -e '.[test]'
+	  && $(BIN)/uv pip install --quiet --compile-bytecode --python $(PY) -c requirements/constraints.txt -e '.[test,site]' \
+	  || $(PY) -m pip install --quiet --disable-pip-version-check -c requirements/constraints.txt -e '.[test,site]'
 	@# rfc3987-syntax (pulled in by jupyter-events for jsonschema's optional IRI checks) builds a
 	@# parser at import: about 2-3 s in every process that imports nbformat (nbgrader, nbval, Lab).
 	@# jsonschema skips those checks without it, and nothing in the course relies on them.
