@@ -33,6 +33,10 @@ CELL_TIMEOUT_SECONDS = 60.0
 SANITIZE_FILE = REPO_ROOT / "tests" / "nbval_sanitize.cfg"
 NBVAL_DEFAULT_CELL_TIMEOUT = 2000.0
 RECORDINGS = pytest.StashKey[list]()  # the notebooks run in record mode
+NOTEBOOKS = pytest.StashKey[list]()  # every module notebook collected
+# Executed copies of the module notebooks (all cells ran and passed), for the website
+# (course_tools.site): make test runs each notebook once, and the site reuses its outputs.
+EXECUTED_DIR = REPO_ROOT / "build" / "executed"
 RECORD_MESSAGES = pytest.StashKey[list]()
 
 
@@ -72,6 +76,7 @@ def display(path, root=REPO_ROOT):
 def pytest_configure(config):
     config.stash[RECORDINGS] = []
     config.stash[RECORD_MESSAGES] = []
+    config.stash[NOTEBOOKS] = []
     if not nbval_active(config):
         if config.option.record_expected_outputs:
             raise pytest.UsageError("--record-expected-outputs needs nbval: drop -p no:nbval.")
@@ -103,7 +108,9 @@ def pytest_collect_file(file_path, parent):
 
 
 def pytest_sessionfinish(session):
-    """In record mode, write the recording of every notebook whose cells all ran and passed."""
+    """Keep the executed copy of every notebook that fully passed; in record mode, write recordings."""
+    for notebook in session.config.stash.get(NOTEBOOKS, []):
+        notebook.write_executed(EXECUTED_DIR)
     messages = session.config.stash[RECORD_MESSAGES]
     for notebook in session.config.stash[RECORDINGS]:
         show = notebook.display
