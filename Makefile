@@ -11,7 +11,7 @@ LAB_PORT ?= 8888
 # nbgrader calls alembic (and notebooks call jupyter) from PATH: the venv comes first.
 export PATH := $(BIN):$(PATH)
 
-.PHONY: setup lab test test-fast lint format data bench normalize snapshot clean help
+.PHONY: setup lab test test-fast lint format data bench normalize snapshot site refresher clean help
 
 help:
 	@sed -n '1,4p' Makefile
@@ -53,6 +53,16 @@ format: setup
 # The quick loop while writing code: no notebooks, no grading pipeline, no browser.
 test-fast: setup
 	$(PY) -m pytest tests -m "not browser and not grading" -p no:nbval
+
+# The course as a website (build/site/html/index.html): modules with outputs, refreshers, exercises.
+# Reuses the notebooks executed by the last `make test` (build/executed/), else runs them.
+site: setup
+	$(PY) -m course_tools.site build
+
+# The explorers and refreshers as an app without code (Voila), on 127.0.0.1 with a token.
+REFRESHER_PORT ?= 8866
+refresher: setup
+	@REFRESHER_PORT=$(REFRESHER_PORT) $(PY) -m course_tools.refresher_app
 
 data: setup
 	$(PY) -m course.data write datasets/

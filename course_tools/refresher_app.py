@@ -27,6 +27,28 @@ from course_tools.site import BUILD, EXECUTED, MODULES, executed_notebook, refre
 
 APP = BUILD / "app"
 MAIN_WIDGET_MARKER = "# main-widget"
+# Widgets render without accessible names: each slider handle gets its label's text, and the
+# explorer's picture an alt text that points to the numbers beside it (axe-core checks both).
+ACCESSIBILITY_CELL = """from IPython.display import Javascript, display
+
+display(Javascript(r\"\"\"
+function hsmlLabelWidgets() {
+  document.querySelectorAll('.widget-slider').forEach((slider) => {
+    const label = slider.querySelector('.widget-label')?.textContent.trim() || 'value';
+    slider.querySelectorAll('.noUi-handle').forEach((h) => h.setAttribute('aria-label', label));
+  });
+  document.querySelectorAll('.widget-image img, img.widget-image').forEach((img) => {
+    if (!img.getAttribute('alt')) {
+      const numbers = document.querySelector('.hsml-numbers');
+      const name = numbers ? numbers.dataset.explorer : 'the explorer';
+      img.setAttribute('alt', 'Charts of ' + name + ' at its current settings; its numbers are listed below.');
+    }
+  });
+}
+hsmlLabelWidgets();
+new MutationObserver(hsmlLabelWidgets).observe(document.body, {childList: true, subtree: true});
+\"\"\"))
+"""
 
 __all__ = ["app_notebook", "build_app", "voila_command", "main"]
 
@@ -71,6 +93,7 @@ def app_notebook(module, executed):
         if cell.cell_type == "code" and cell.source.strip():
             page.cells.append(nbformat.v4.new_code_cell("%%capture\n" + cell.source))
     page.cells.append(nbformat.v4.new_code_cell(cells[position].source))
+    page.cells.append(nbformat.v4.new_code_cell(ACCESSIBILITY_CELL))
     one_liner = text.split("\n## Interview one-liner", 1)[1] if "## Interview one-liner" in text else ""
     if one_liner.strip():
         page.cells.append(nbformat.v4.new_markdown_cell("## Interview one-liner\n" + one_liner))

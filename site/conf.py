@@ -31,5 +31,6 @@ html_theme_options = {
     "launch_buttons": {"binderhub_url": "https://mybinder.org", "notebook_interface": "jupyterlab"},
     "show_toc_level": 2,
 }
-html_static_path = []
+html_static_path = ["_static"]
+html_js_files = ["accessibility.js"]
 html_last_updated_fmt = None
