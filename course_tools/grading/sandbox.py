@@ -328,12 +328,9 @@ class SandboxedKernelManager(AsyncKernelManager):
             spec.interrupt_mode = "message"  # SIGINT cannot cross into the sandbox's PID namespace
         return spec
 
-    def cleanup_resources(self, restart=False):
-        super().cleanup_resources(restart=restart)
-        if self._socket_dir is not None and not restart:
-            shutil.rmtree(self._socket_dir, ignore_errors=True)
-
     async def _async_cleanup_resources(self, restart=False):
         await super()._async_cleanup_resources(restart=restart)
         if self._socket_dir is not None and not restart:
             shutil.rmtree(self._socket_dir, ignore_errors=True)
+
+    cleanup_resources = _async_cleanup_resources  # asynchronous, as in AsyncKernelManager
