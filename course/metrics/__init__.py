@@ -18,6 +18,7 @@ from course.metrics.auc import (
     prevalence_weights,
     trapezoid_pr_auc,
 )
+from course.metrics.bootstrap import BootstrapResult, day_bootstrap  # TEMPORARY (m05): main's lands with issue 13
 from course.metrics.prevalence import PrevalenceSampler
 from course.metrics.costs import CostModel, capacity_threshold, check_cost_model, least_cost_threshold
 from course.metrics.ranking import card_precision_at_k, precision_at_k, recall_at_k
@@ -39,4 +40,6 @@ __all__ = [
     "daily_precision_at_k",
     "compare_rankings",
     "PrevalenceSampler",
+    "BootstrapResult",
+    "day_bootstrap",
 ]
