@@ -76,11 +76,12 @@ def day_bootstrap(statistic, *arrays, days, n_resamples=200, confidence_level=0.
     unique, inverse = np.unique(days, return_inverse=True)
     order = np.argsort(inverse, kind="stable")
     bounds = np.r_[0, np.cumsum(np.bincount(inverse, minlength=unique.size))]
+    day_rows = [order[bounds[d]:bounds[d + 1]] for d in range(unique.size)]
     estimate = np.asarray(statistic(*arrays), dtype=float)
     draws = []
     for _ in range(n_resamples):
         picked = rng.integers(0, unique.size, unique.size)
-        rows = order[np.concatenate([np.arange(bounds[d], bounds[d + 1]) for d in picked])]
+        rows = np.concatenate([day_rows[d] for d in picked])
         draws.append(np.asarray(statistic(*(a[rows] for a in arrays)), dtype=float))
     draws = np.asarray(draws)
     alpha = (1 - confidence_level) / 2
