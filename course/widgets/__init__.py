@@ -13,6 +13,7 @@ Every explorer can be driven from code: set a control's ``value`` and read
 from course.widgets.base import Explorer
 from course.widgets.base_rate_explorer import BaseRateExplorer
 from course.widgets.imbalance_explorer import ImbalanceExplorer
+from course.widgets.late_labels_explorer import LateLabelExplorer
 from course.widgets.quiz import NumericQuestion, Question, Quiz
 from course.widgets.threshold_explorer import ThresholdExplorer
 
