@@ -85,17 +85,18 @@ class LateLabelExplorer(Explorer):
         self.as_of_slider = widgets.SelectionSlider(
             options=[(f"{(end + np.timedelta64(int(k), 'D')).date()} (+{k} d)", int(k))
                      for k in self.positions.days_after],
-            value=0, description="As of", continuous_update=True, layout=widgets.Layout(width="480px"),
+            index=0, description="As of", continuous_update=True, layout=widgets.Layout(width="480px"),
         )
         self.maturity_slider = widgets.SelectionSlider(
             options=[(f"{m} days", int(m)) for m in self.positions.maturity_days],
-            value=int(self.positions.maturity_days[0]), description="Maturity", continuous_update=True,
+            index=0, description="Maturity", continuous_update=True,
             layout=widgets.Layout(width="320px"),
         )
         self.metric_buttons = widgets.ToggleButtons(
             options=[(label, key) for label, key in METRICS.items()], value=metric, description="Metric",
             style={"button_width": "130px"},
         )
+        # (index=, not value=: ipywidgets leaves the label empty when value=0 is given at construction)
         super().__init__(controls=[self.as_of_slider, self.maturity_slider, self.metric_buttons],
                          figsize=(11.0, 3.1))
 
@@ -143,7 +144,8 @@ class LateLabelExplorer(Explorer):
         self.metric_line = self._animate(ax_metric.plot([], [], color="C3", label="as of the date")[0])
         self.eventual_line = self._animate(ax_metric.axhline(np.nan, color="0.3", linestyle=":", label="eventually"))
         self.metric_point = self._animate(ax_metric.plot([], [], "o", color="k", markersize=6)[0])
-        self.metric_title = self._animate(ax_metric.set_title("", **small))
+        self.metric_title = ax_metric.set_title("", **small)  # static: redrawn only when the metric changes
+        self._titled_metric = None
         ax_metric.set_xlim(0, max(1, int(days_after.max())))
         ax_metric.set_ylim(0, 1.02)
         ax_metric.set_xlabel("days after the scored period", **small)
@@ -164,7 +166,7 @@ class LateLabelExplorer(Explorer):
         # payment days whose payments are not all mature: day index i is mature once
         # i + 1 + maturity <= as-of (both counted in days from the first payment day)
         as_of = positions.payment_days.size + values["days_after"]
-        first_immature = min(positions.payment_days.size, as_of - values["maturity_days"])
+        first_immature = min(max(0, as_of - values["maturity_days"]), positions.payment_days.size)
         self.immature_span.set_x(first_immature - 0.5)
         self.immature_span.set_width(max(0.0, positions.payment_days.size - first_immature))
         self.curve_point.set_data([positions.mean_age_days[a]], [values["share_reported"]])
@@ -172,7 +174,10 @@ class LateLabelExplorer(Explorer):
         self.metric_line.set_data(positions.days_after, positions.values[metric][m])
         self.metric_point.set_data([values["days_after"]], [values["metric_as_of"]])
         self.eventual_line.set_ydata([values["metric_eventual"]] * 2)
-        self.metric_title.set_text(f"{_METRIC_LABELS[metric].capitalize()}: as of the date vs eventually")
+        if metric != self._titled_metric:
+            self.metric_title.set_text(f"{_METRIC_LABELS[metric].capitalize()}: as of the date vs eventually")
+            self._titled_metric = metric
+            self._invalidate()
 
     def _numbers_html(self, values):
         metric = _METRIC_LABELS[self.metric_buttons.value]
