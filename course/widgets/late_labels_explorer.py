@@ -94,7 +94,7 @@ class LateLabelExplorer(Explorer):
         )
         self.metric_buttons = widgets.ToggleButtons(
             options=[(label, key) for label, key in METRICS.items()], value=metric, description="Metric",
-            style={"button_width": "130px"},
+            style={"button_width": "150px"},
         )
         # (index=, not value=: ipywidgets leaves the label empty when value=0 is given at construction)
         super().__init__(controls=[self.as_of_slider, self.maturity_slider, self.metric_buttons],
@@ -119,9 +119,9 @@ class LateLabelExplorer(Explorer):
                                        label="known on the date")]
         top = max(1, int(positions.eventual_frauds_by_day.max()))
         self.immature_span = self._animate(ax_days.add_patch(
-            Rectangle((n_days, 0), 0, top * 1.15, color="C0", alpha=0.12, linewidth=0, label="genuine not known yet")))
+            Rectangle((n_days, 0), 0, top * 1.5, color="C0", alpha=0.12, linewidth=0, label="genuine not known yet")))
         ax_days.set_xlim(-0.6, n_days - 0.4)
-        ax_days.set_ylim(0, top * 1.15)
+        ax_days.set_ylim(0, top * 1.5)  # room for the legend above the bars
         ticks = x[:: max(1, n_days // 5)]
         ax_days.set_xticks(ticks, [positions.payment_days[i].strftime("%b %d") for i in ticks])
         ax_days.set_title("Frauds by payment day", **small)

@@ -128,6 +128,17 @@ IMBALANCE_EXPLORER = WidgetKind(
     name="ImbalanceExplorer", slider="Genuines kept", slider_attribute="beta_slider", engine=None,
 )
 
+LATE_LABEL_EXPLORER = WidgetKind(
+    name="LateLabelExplorer",
+    slider="As of",
+    slider_attribute="as_of_slider",
+    engine=(
+        "from course.lessons.late_labels import late_label_numbers\n"
+        "numbers = late_label_numbers(explorer.positions, explorer.as_of_slider.value,\n"
+        "                             explorer.maturity_slider.value, explorer.metric_buttons.value)\n"
+    ),
+)
+
 NOTEBOOKS = {
     "00_start_here": NoMainWidget(
         "the welcome page: what the course is for, one printed accuracy example and a setup check"
@@ -148,6 +159,8 @@ NOTEBOOKS = {
     "03_thresholds_and_costs": MainWidget(
         THRESHOLD_EXPLORER, presses=5, drag_to=0.25, inputs=(("Review cost", 7.5), ("Capacity/day", 12)),
     ),
+    # starts the morning after the scored period (left), precision, labels known so far; right = later dates
+    "05_late_labels": MainWidget(LATE_LABEL_EXPLORER, presses=5, drag_to=0.5),
 }
 
 
