@@ -22,12 +22,12 @@ import matplotlib
 
 matplotlib.use("Agg")
 
-import numpy as np  # noqa: E402
-import pandas as pd  # noqa: E402
+import numpy as np
+import pandas as pd
 
-from course.data import FEATURE_COLUMNS, build_features, load_transactions  # noqa: E402
-from course.lessons.late_labels import fit_on_window, fit_report_delay  # noqa: E402
-from course.widgets import LateLabelExplorer  # noqa: E402
+from course.data import FEATURE_COLUMNS, build_features, load_transactions
+from course.lessons.late_labels import fit_on_window, fit_report_delay
+from course.widgets import LateLabelExplorer
 
 GOAL_UPDATE_MS = 50.0
 

@@ -69,43 +69,68 @@ class LateLabelExplorer(Explorer):
         "metric_eventual": "Metric with the eventual labels",
         "difference": "Difference (as of - eventual)",
     }
-    formats = {"share_reported": "{:.1%}", "metric_as_of": "{:.3f}", "metric_eventual": "{:.3f}",
-               "difference": "{:+.3f}"}
+    formats = {
+        "share_reported": "{:.1%}",
+        "metric_as_of": "{:.3f}",
+        "metric_eventual": "{:.3f}",
+        "difference": "{:+.3f}",
+    }
 
-    def __init__(self, df, y_score, *, threshold, report_curve=None, max_days_after=120,
-                 maturity_days=(0, 7, 14, 30, 45, 60), metric="average_precision"):
+    def __init__(
+        self,
+        df,
+        y_score,
+        *,
+        threshold,
+        report_curve=None,
+        max_days_after=120,
+        maturity_days=(0, 7, 14, 30, 45, 60),
+        metric="average_precision",
+    ):
         if metric not in _METRIC_LABELS:
             raise ValueError(f"metric must be one of {sorted(_METRIC_LABELS)}, got {metric!r}.")
         self.positions = late_label_positions(
-            df, y_score, threshold=threshold, max_days_after=max_days_after, maturity_days=maturity_days,
+            df,
+            y_score,
+            threshold=threshold,
+            max_days_after=max_days_after,
+            maturity_days=maturity_days,
             report_curve=report_curve,
         )
         self.report_curve = report_curve
         end = self.positions.period_end
         self.as_of_slider = widgets.SelectionSlider(
-            options=[(f"{(end + np.timedelta64(int(k), 'D')).date()} (+{k} d)", int(k))
-                     for k in self.positions.days_after],
-            index=0, description="As of", continuous_update=True, layout=widgets.Layout(width="480px"),
+            options=[
+                (f"{(end + np.timedelta64(int(k), 'D')).date()} (+{k} d)", int(k)) for k in self.positions.days_after
+            ],
+            index=0,
+            description="As of",
+            continuous_update=True,
+            layout=widgets.Layout(width="480px"),
         )
         self.maturity_slider = widgets.SelectionSlider(
             options=[(f"{m} days", int(m)) for m in self.positions.maturity_days],
-            index=0, description="Maturity", continuous_update=True,
+            index=0,
+            description="Maturity",
+            continuous_update=True,
             layout=widgets.Layout(width="320px"),
         )
         self.metric_buttons = widgets.ToggleButtons(
-            options=[(label, key) for label, key in METRICS.items()], value=metric, description="Metric",
+            options=[(label, key) for label, key in METRICS.items()],
+            value=metric,
+            description="Metric",
             style={"button_width": "150px"},
         )
         # (index=, not value=: ipywidgets leaves the label empty when value=0 is given at construction)
-        super().__init__(controls=[self.as_of_slider, self.maturity_slider, self.metric_buttons],
-                         figsize=(11.0, 3.1))
+        super().__init__(controls=[self.as_of_slider, self.maturity_slider, self.metric_buttons], figsize=(11.0, 3.1))
 
     # -- Explorer hooks -----------------------------------------------------------------------
 
     def _layout(self):
-        row = lambda *children: widgets.HBox(list(children), layout=widgets.Layout(flex_flow="row wrap"))  # noqa: E731
-        return widgets.VBox([row(self.as_of_slider, self.maturity_slider), row(self.metric_buttons),
-                             self.image, self.numbers])
+        row = lambda *children: widgets.HBox(list(children), layout=widgets.Layout(flex_flow="row wrap"))
+        return widgets.VBox(
+            [row(self.as_of_slider, self.maturity_slider), row(self.metric_buttons), self.image, self.numbers]
+        )
 
     def _build_figure(self, figure):
         positions = self.positions
@@ -114,12 +139,18 @@ class LateLabelExplorer(Explorer):
         n_days = positions.payment_days.size
         x = np.arange(n_days)
         ax_days.bar(x, positions.eventual_frauds_by_day, width=0.85, color="0.82", label="known eventually")
-        self.known_bars = [self._animate(bar) for bar in
-                           ax_days.bar(x, positions.known_frauds_by_day[0], width=0.85, color="C3",
-                                       label="known on the date")]
+        self.known_bars = [
+            self._animate(bar)
+            for bar in ax_days.bar(
+                x, positions.known_frauds_by_day[0], width=0.85, color="C3", label="known on the date"
+            )
+        ]
         top = max(1, int(positions.eventual_frauds_by_day.max()))
-        self.immature_span = self._animate(ax_days.add_patch(
-            Rectangle((n_days, 0), 0, top * 1.5, color="C0", alpha=0.12, linewidth=0, label="genuine not known yet")))
+        self.immature_span = self._animate(
+            ax_days.add_patch(
+                Rectangle((n_days, 0), 0, top * 1.5, color="C0", alpha=0.12, linewidth=0, label="genuine not known yet")
+            )
+        )
         ax_days.set_xlim(-0.6, n_days - 0.4)
         ax_days.set_ylim(0, top * 1.5)  # room for the legend above the bars
         ticks = x[:: max(1, n_days // 5)]
@@ -154,8 +185,9 @@ class LateLabelExplorer(Explorer):
             ax.tick_params(labelsize="x-small")
 
     def _compute(self):
-        return late_label_numbers(self.positions, self.as_of_slider.value, self.maturity_slider.value,
-                                  self.metric_buttons.value)
+        return late_label_numbers(
+            self.positions, self.as_of_slider.value, self.maturity_slider.value, self.metric_buttons.value
+        )
 
     def _draw(self, values):
         positions = self.positions
@@ -181,9 +213,11 @@ class LateLabelExplorer(Explorer):
 
     def _numbers_html(self, values):
         metric = _METRIC_LABELS[self.metric_buttons.value]
-        labels = dict(self.labels, metric_as_of=f"{metric.capitalize()} as of the date",
-                      metric_eventual=f"{metric.capitalize()} with the eventual labels")
+        labels = dict(
+            self.labels,
+            metric_as_of=f"{metric.capitalize()} as of the date",
+            metric_eventual=f"{metric.capitalize()} with the eventual labels",
+        )
         date = (self.positions.period_end + np.timedelta64(values["days_after"], "D")).date()
         prefix = f'<div class="hsml-date">Labels as known on {html.escape(str(date))} (midnight)</div>'
-        return numbers_html(values, explorer=type(self).__name__, labels=labels, formats=self.formats,
-                            prefix=prefix)
+        return numbers_html(values, explorer=type(self).__name__, labels=labels, formats=self.formats, prefix=prefix)

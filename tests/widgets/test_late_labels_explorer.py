@@ -24,8 +24,14 @@ def scored():
 @pytest.fixture(scope="module")
 def explorer(scored):
     test, score = scored
-    return LateLabelExplorer(test, score, threshold=0.8, max_days_after=60, maturity_days=(0, 14, 30),
-                             report_curve=lambda d: simulated_report_delay(d, horizon_days=120))
+    return LateLabelExplorer(
+        test,
+        score,
+        threshold=0.8,
+        max_days_after=60,
+        maturity_days=(0, 14, 30),
+        report_curve=lambda d: simulated_report_delay(d, horizon_days=120),
+    )
 
 
 def html_values(html):
