@@ -32,13 +32,6 @@ WRONG_ANSWERS = {
             "    mature = (payments['paid_at'] + maturity_days <= as_of).to_numpy()\n"
             "    return pd.Series(np.where(fraud, 1.0, np.where(mature, 0.0, np.nan)), index=payments.index)\n"
         ),
-        # caught by the hidden tests only: a payment exactly maturity_days old is mature
-        "maturity compared with < where the rule says <=": (
-            "def labels_on(payments, as_of, maturity_days):\n"
-            "    fraud = (payments['reported_at'] <= as_of).to_numpy()\n"
-            "    mature = (payments['paid_at'] + maturity_days < as_of).to_numpy()\n"
-            "    return pd.Series(np.where(fraud, 1.0, np.where(mature, 0.0, np.nan)), index=payments.index)\n"
-        ),
         # caught by the visible check: the 5-day-old payment is labelled genuine
         "immature genuine payments counted (every payment made by as_of without report is genuine)": (
             "def labels_on(payments, as_of, maturity_days):\n"
@@ -161,13 +154,6 @@ WRONG_ANSWERS = {
 
 RIGHT_ANSWERS = {
     "05-labels-answer": {
-        "pandas: a float Series filled by masks": (
-            "def labels_on(payments, as_of, maturity_days):\n"
-            "    labels = pd.Series(np.nan, index=payments.index)\n"
-            "    labels[payments['paid_at'] + maturity_days <= as_of] = 0.0\n"
-            "    labels[payments['reported_at'] <= as_of] = 1.0\n"
-            "    return labels\n"
-        ),
         "nullable integers with <NA> (as course.data.labels_as_of returns)": (
             "def labels_on(payments, as_of, maturity_days):\n"
             "    fraud = (payments['reported_at'] <= as_of).to_numpy()\n"
@@ -217,14 +203,14 @@ RIGHT_ANSWERS = {
             "    keep = (paid >= first_day) & (paid < as_of)\n"
             "    return np.sum(reported[keep] <= as_of) / np.sum(report_share(as_of - paid[keep]))\n"
         ),
-        "a loop adding the expected shares one payment at a time": (
+        "a loop over the payments, the curve applied once to the ages collected": (
             "def corrected_fraud_rate(payments, as_of, first_day, report_share):\n"
-            "    known, expected = 0, 0.0\n"
+            "    known, ages = 0, []\n"
             "    for paid, reported in zip(payments['paid_at'], payments['reported_at']):\n"
             "        if first_day <= paid < as_of:\n"
             "            known += reported <= as_of\n"
-            "            expected += float(report_share(np.array([as_of - paid]))[0])\n"
-            "    return known / expected\n"
+            "            ages.append(as_of - paid)\n"
+            "    return known / report_share(np.array(ages)).sum()\n"
         ),
     },
     "05-precision-answer": {
