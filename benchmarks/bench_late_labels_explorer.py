@@ -5,7 +5,9 @@
 The explorer of module 05 as the notebook builds it: the canonical dataset's 30 days from
 2024-03-31 (58,017 payments), scored by a model trained on the 28 days ending 14 days
 before, the delay curve of the 60 days before, 121 as-of dates x 6 maturity windows.
-Every timing is the best of ``--repeat`` runs (the machine is shared), in this one process.
+Every timing is the best of ``--repeat`` runs (the machine is shared), in this one process;
+the CPU time (``time.process_time``) is printed beside the wall time, as a loaded machine
+inflates the latter. The goal is checked on the wall time.
 
 Goal (the brief): one update <= 50 ms. A missed goal is printed ("goal missed: ..."), not
 asserted: speed on a shared machine is measured, so the exit status is 0 unless the script
@@ -32,14 +34,14 @@ from course.widgets import LateLabelExplorer
 GOAL_UPDATE_MS = 50.0
 
 
-def best_time(function, repeat, number=1):
-    """Best wall time of ``number`` calls, over ``repeat`` runs, per call (seconds)."""
+def best_time(function, repeat, number=1, clock=time.perf_counter):
+    """Best time of ``number`` calls, over ``repeat`` runs, per call (seconds), by ``clock``."""
     best = float("inf")
     for _ in range(repeat):
-        start = time.perf_counter()
+        start = clock()
         for _ in range(number):
             function()
-        best = min(best, (time.perf_counter() - start) / number)
+        best = min(best, (clock() - start) / number)
     return best
 
 
@@ -81,13 +83,19 @@ def main(argv=None):
     def switch_metric():
         explorer.metric_buttons.value = next(metrics)
 
-    timings = {
-        "as-of date moved": best_time(move_as_of, args.repeat, number=10),
-        "maturity window moved": best_time(move_maturity, args.repeat, number=6),
-        "metric switched": best_time(switch_metric, args.repeat, number=3),
+    moves = {
+        "as-of date moved": (move_as_of, 10),
+        "maturity window moved": (move_maturity, 6),
+        "metric switched": (switch_metric, 3),
     }
-    for what, seconds in timings.items():
-        print(f"explorer update, {what + ':':24s} {seconds * 1e3:8.1f} ms (lookup + blit + PNG)")
+    timings = {}
+    for what, (move, number) in moves.items():
+        timings[what] = best_time(move, args.repeat, number=number)
+        cpu = best_time(move, args.repeat, number=number, clock=time.process_time)
+        print(
+            f"explorer update, {what + ':':24s} {timings[what] * 1e3:8.1f} ms wall, {cpu * 1e3:6.1f} ms CPU "
+            "(lookup + blit + PNG)"
+        )
     print(f"PNG size: {len(explorer.image.value):,} bytes")
     worst = max(timings.values()) * 1e3
     met = worst <= GOAL_UPDATE_MS

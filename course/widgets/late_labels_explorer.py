@@ -175,8 +175,7 @@ class LateLabelExplorer(Explorer):
         self.metric_line = self._animate(ax_metric.plot([], [], color="C3", label="as of the date")[0])
         self.eventual_line = self._animate(ax_metric.axhline(np.nan, color="0.3", linestyle=":", label="eventually"))
         self.metric_point = self._animate(ax_metric.plot([], [], "o", color="k", markersize=6)[0])
-        self.metric_title = ax_metric.set_title("", **small)  # static: redrawn only when the metric changes
-        self._titled_metric = None
+        ax_metric.set_title("The chosen metric: as of the date vs eventually", **small)
         ax_metric.set_xlim(0, max(1, int(days_after.max())))
         ax_metric.set_ylim(0, 1.02)
         ax_metric.set_xlabel("days after the scored period", **small)
@@ -206,10 +205,6 @@ class LateLabelExplorer(Explorer):
         self.metric_line.set_data(positions.days_after, positions.values[metric][m])
         self.metric_point.set_data([values["days_after"]], [values["metric_as_of"]])
         self.eventual_line.set_ydata([values["metric_eventual"]] * 2)
-        if metric != self._titled_metric:
-            self.metric_title.set_text(f"{_METRIC_LABELS[metric].capitalize()}: as of the date vs eventually")
-            self._titled_metric = metric
-            self._invalidate()
 
     def _numbers_html(self, values):
         metric = _METRIC_LABELS[self.metric_buttons.value]
