@@ -91,7 +91,9 @@ print(
 # %% answer id=05-labels-answer
 def labels_on(payments, as_of, maturity_days):
     ### BEGIN SOLUTION
+    # a report counts only once it has arrived (<=); NaN <= as_of is False: no report, no fraud
     fraud = (payments["reported_at"] <= as_of).to_numpy()
+    # without a report, genuine once mature; a fraud reported later is genuine on this date
     mature = (payments["paid_at"] + maturity_days <= as_of).to_numpy()
     values = np.where(fraud, 1.0, np.where(mature, 0.0, np.nan))
     return pd.Series(values, index=payments.index)
@@ -150,10 +152,10 @@ for _as_of, _maturity, _counts in (
 # %% answer id=05-delays-answer
 def delay_observations(payments, as_of):
     ### BEGIN SOLUTION
-    before = payments[payments["paid_at"] < as_of]
-    reported = (before["reported_at"] <= as_of).to_numpy()
+    before = payments[payments["paid_at"] < as_of]  # a later payment is not followed yet
+    reported = (before["reported_at"] <= as_of).to_numpy()  # an event only if it has arrived
     delays = (before["reported_at"] - before["paid_at"]).to_numpy()[reported]
-    ages = (as_of - before["paid_at"]).to_numpy()[~reported]
+    ages = (as_of - before["paid_at"]).to_numpy()[~reported]  # still followed: censored at their age
     return stats.CensoredData(uncensored=delays, right=ages)
     ### END SOLUTION
 
@@ -209,7 +211,8 @@ _expect.array_close(
 def corrected_fraud_rate(payments, as_of, first_day, report_share):
     ### BEGIN SOLUTION
     recent = payments[(payments["paid_at"] >= first_day) & (payments["paid_at"] < as_of)]
-    known = int((recent["reported_at"] <= as_of).sum())
+    known = int((recent["reported_at"] <= as_of).sum())  # what the bank knows on the date
+    # each payment has had time for report_share(its age) of its reports: add the shares up
     expected_share = report_share((as_of - recent["paid_at"]).to_numpy()).sum()
     return known / expected_share
     ### END SOLUTION
@@ -260,6 +263,7 @@ def precision_as_of(payments, as_of, maturity_days):
     alerts = payments[payments["alert"]]
     fraud = alerts["reported_at"] <= as_of
     genuine = ~fraud & (alerts["paid_at"] + maturity_days <= as_of)
+    # the alerts too young to be labelled are neither: left out of both counts
     return fraud.sum() / (fraud.sum() + genuine.sum())
     ### END SOLUTION
 
