@@ -22,6 +22,7 @@ __all__ = [
     "ThresholdExplorer",
     "BaseRateExplorer",
     "ImbalanceExplorer",
+    "LateLabelExplorer",
     "Quiz",
     "QuizQuestion",
     "NumericQuestion",
