@@ -316,13 +316,56 @@ def simulated_report_delay(days, *, horizon_days, median_days=None, sigma=None):
     return float(share) if share.ndim == 0 else share
 
 
-def report_delay_table(df, as_of, *, horizon_days, days=(3, 7, 14, 28), n_resamples=100, seed=0):
+class _ReportCurves:
+    """Kaplan-Meier and the naive curve of weighted payments, from one sort (for the day bootstrap).
+
+    The product-limit estimate, as ``scipy.stats.ecdf`` computes it on right-censored data
+    (a payment censored at a report's delay is still at risk then), with each payment
+    counted ``weight`` times: a day bootstrap resample is a vector of weights, so no
+    resample sorts again (scipy's ecdf sorts every call: about 25 ms on 100,000 payments,
+    here about 1 ms). Tested equal to ``scipy.stats.ecdf`` on repeated rows.
+    """
+
+    def __init__(self, durations, reported, horizon, delays):
+        self.order = np.argsort(durations, kind="stable")
+        self.durations, self.reported = durations[self.order], reported[self.order]
+        self.horizon, self.delays = horizon, delays
+        self.event_rows = np.flatnonzero(self.reported)
+        self.event_times = np.unique(self.durations[self.event_rows])
+        self.event_of_row = np.searchsorted(self.event_times, self.durations[self.event_rows])
+        # first sorted row followed at least until each event time (censored ties included)
+        self.first_at_risk = np.searchsorted(self.durations, self.event_times, side="left")
+
+    def values(self, weights):
+        """``[KM share within each delay, KM median, naive share within each delay, naive median]``."""
+        w = np.asarray(weights, dtype=np.float64)[self.order]
+        at_risk = np.r_[np.cumsum(w[::-1])[::-1], 0.0][self.first_at_risk]
+        events = np.bincount(self.event_of_row, weights=w[self.event_rows], minlength=self.event_times.size)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            survival = np.cumprod(np.where(at_risk > 0, 1.0 - events / at_risk, 1.0))
+        cdf = 1.0 - survival
+        last = lambda t: np.searchsorted(self.event_times, t, side="right") - 1
+        at = lambda t: np.where(last(t) >= 0, cdf[np.maximum(last(t), 0)], 0.0)
+        within = at(self.horizon)
+        if within == 0 or events.sum() == 0:
+            return np.full(2 * (self.delays.size + 1), np.nan)
+        km = at(self.delays) / within
+        km_median = self.event_times[np.argmax(cdf >= 0.5 * within)]
+        delays, kept = self.durations[self.event_rows], w[self.event_rows]
+        share = np.cumsum(kept) / kept.sum()  # the reports' delays are sorted: a weighted ECDF
+        naive = np.r_[0.0, share][np.searchsorted(delays, self.delays, side="right")]
+        naive_median = delays[np.argmax(share >= 0.5)]
+        return np.r_[km, km_median, naive, naive_median]
+
+
+def report_delay_table(df, as_of, *, horizon_days, days=(3, 7, 14, 28), n_resamples=200, seed=0):
     """The delay curve on ``as_of``: Kaplan-Meier, the naive estimate and the simulator's truth.
 
     One row per delay d ("share of reports within d days") and a last row, the median delay.
     Intervals are day-level bootstrap intervals (:func:`course.metrics.day_bootstrap`,
-    payment days resampled): each resample fits Kaplan-Meier again (about 25 ms on
-    100,000 payments), hence the default of 100 resamples.
+    payment days resampled); Kaplan-Meier is computed as ``scipy.stats.ecdf`` does, from one
+    sort of the payments with each resample as weights. A median is the shortest delay
+    within which half of the reports (within the horizon) arrive.
 
     Parameters
     ----------
@@ -333,7 +376,7 @@ def report_delay_table(df, as_of, *, horizon_days, days=(3, 7, 14, 28), n_resamp
         See :func:`fit_report_delay`.
     days : sequence of float, default=(3, 7, 14, 28)
         Delays at which the curves are compared, each within the horizon.
-    n_resamples : int, default=100
+    n_resamples : int, default=200
     seed : int, default=0
 
     Returns
@@ -361,19 +404,15 @@ def report_delay_table(df, as_of, *, horizon_days, days=(3, 7, 14, 28), n_resamp
     durations, reported, before = _follow_up(df, moment)
     payment_day = df.loc[before, "timestamp"].dt.normalize().to_numpy()
 
-    def both_curves(durations, reported):
-        if not (reported & (durations <= horizon)).any() or (~reported).sum() == 0:
-            return np.full(2 * (delays.size + 1), np.nan)
-        result = stats.ecdf(stats.CensoredData(uncensored=durations[reported], right=durations[~reported]))
-        cdf = result.cdf
-        within = cdf.evaluate(horizon)
-        km = cdf.evaluate(delays) / within
-        km_median = cdf.quantiles[np.argmax(cdf.probabilities >= 0.5 * within)]
-        observed = np.sort(durations[reported])
-        naive = np.searchsorted(observed, delays, side="right") / observed.size
-        return np.r_[km, km_median, naive, np.median(observed)]
-
-    boot = day_bootstrap(both_curves, durations, reported, days=payment_day, n_resamples=n_resamples, seed=seed)
+    curves = _ReportCurves(durations, reported, horizon, delays)
+    # each resample's rows, repeated as drawn, become weights on the payments sorted once
+    boot = day_bootstrap(
+        lambda rows: curves.values(np.bincount(rows, minlength=durations.size)),
+        np.arange(durations.size),
+        days=payment_day,
+        n_resamples=n_resamples,
+        seed=seed,
+    )
     k = delays.size + 1
     truth = simulated_report_delay(delays, horizon_days=horizon)
     law = stats.lognorm(s=_SIMULATOR["report_delay_sigma"], scale=_SIMULATOR["report_delay_median_days"])

@@ -92,6 +92,28 @@ def test_kaplan_meier_equals_scipy_on_censored_data(hand):
     assert curve(grid) == pytest.approx(direct.cdf.evaluate(grid) / direct.cdf.evaluate(5.0))
 
 
+def test_the_bootstrap_curves_equal_scipy_on_repeated_payments():
+    """The weighted product-limit of the day bootstrap is scipy's Kaplan-Meier of the repeated rows."""
+    from course.lessons.late_labels import _ReportCurves
+
+    rng = np.random.default_rng(7)
+    durations = np.round(rng.uniform(0, 30, 400), 1)  # rounded: ties, also between events and censorings
+    reported = rng.random(400) < 0.3
+    weights = rng.integers(0, 3, 400)
+    delays = np.array([2.0, 5.5, 10.0, 20.0])
+    got = _ReportCurves(durations, reported, 25.0, delays).values(weights)
+    rows = np.repeat(np.arange(400), weights)
+    cdf = stats.ecdf(
+        stats.CensoredData(uncensored=durations[rows][reported[rows]], right=durations[rows][~reported[rows]])
+    ).cdf
+    within = cdf.evaluate(25.0)
+    assert got[:4] == pytest.approx(cdf.evaluate(delays) / within)
+    assert got[4] == cdf.quantiles[np.argmax(cdf.probabilities >= 0.5 * within)]
+    observed = np.sort(durations[rows][reported[rows]])
+    assert got[5:9] == pytest.approx(np.searchsorted(observed, delays, side="right") / observed.size)
+    assert got[9] == observed[(observed.size + 1) // 2 - 1]  # the lower median: half the reports by then
+
+
 def test_the_delay_uses_only_what_is_known_on_the_date(hand):
     """A fraud not reported by the date looks like any other payment: its truth must not matter."""
     as_of = START + pd.Timedelta(days=10)
@@ -112,6 +134,9 @@ def test_dropping_the_censored_payments_overstates_fast_reports(world):
         > table.loc[["within 7 days", "within 14 days"], "kaplan_meier"]
     ).all()
     assert (table["km_low"] <= table["kaplan_meier"]).all() and (table["kaplan_meier"] <= table["km_high"]).all()
+    curve = fit_report_delay(recent, as_of, horizon_days=40)  # scipy's estimate, the notebook's curve
+    assert table.loc[["within 7 days", "within 14 days"], "kaplan_meier"].to_numpy() == pytest.approx(curve([7, 14]))
+    assert table.loc["median delay (days)", "kaplan_meier"] == curve.median_days()
     again = report_delay_table(recent, as_of, horizon_days=40, days=(7, 14), n_resamples=30, seed=1)
     pd.testing.assert_frame_equal(table, again)
 
