@@ -9,6 +9,8 @@
   :func:`daily_precision_at_k`, :func:`compare_rankings`: reading ROC-AUC and PR curves under
   rare fraud (module 02).
 - :class:`PrevalenceSampler`: the same data at another base rate, by subsampling one class.
+- :func:`optimism`, :func:`ranking_intervals`, :func:`ranking_difference`: validation against
+  launch, AP and ROC-AUC with day-level bootstrap intervals (module 04).
 """
 
 from course.metrics.auc import (
@@ -18,6 +20,7 @@ from course.metrics.auc import (
     prevalence_weights,
     trapezoid_pr_auc,
 )
+from course.metrics.optimism import RANKING_METRICS, Optimism, optimism, ranking_difference, ranking_intervals
 from course.metrics.prevalence import PrevalenceSampler
 from course.metrics.costs import CostModel, capacity_threshold, check_cost_model, least_cost_threshold
 from course.metrics.ranking import card_precision_at_k, precision_at_k, recall_at_k
@@ -39,4 +42,9 @@ __all__ = [
     "daily_precision_at_k",
     "compare_rankings",
     "PrevalenceSampler",
+    "RANKING_METRICS",
+    "Optimism",
+    "optimism",
+    "ranking_intervals",
+    "ranking_difference",
 ]
