@@ -38,7 +38,7 @@ from threadpoolctl import threadpool_limits
 
 from course._validation import check_binary_labels, check_rng, check_same_length
 from course.data import FEATURE_COLUMNS, build_features, time_split
-from course.metrics import RANKING_METRICS, optimism, ranking_difference
+from course.metrics import RANKING_METRICS, DayBootstrap, optimism
 from course.models import make_fraud_model
 
 __all__ = [
@@ -115,9 +115,7 @@ def _check_availability(availability):
     if availability is None:
         return COLUMN_AVAILABILITY
     if not isinstance(availability, dict):
-        raise ValueError(
-            f"availability must be a dict column -> (when known, why), got {type(availability).__name__}."
-        )
+        raise ValueError(f"availability must be a dict column -> (when known, why), got {type(availability).__name__}.")
     for name, entry in availability.items():
         if not (isinstance(entry, tuple) and len(entry) == 2 and entry[0] in _KNOWN):
             raise ValueError(
@@ -541,12 +539,24 @@ class LeakageStudy:
             score_launch = model.predict_proba(X_launch.loc[self.launch])[:, 1]
         launch = np.flatnonzero(self.launch)
         metrics = optimism(
-            self.y[validation], score_val, self.y[launch], score_launch, days_val=self.days[validation],
-            days_launch=self.days[launch], n_resamples=self.n_resamples, seed=self.seed,
+            self.y[validation],
+            score_val,
+            self.y[launch],
+            score_launch,
+            days_val=self.days[validation],
+            days_launch=self.days[launch],
+            n_resamples=self.n_resamples,
+            seed=self.seed,
         )
         return ProtocolResult(
-            model, self.y[validation], score_val, self.days[validation], self.y[launch], score_launch,
-            self.days[launch], metrics,
+            model,
+            self.y[validation],
+            score_val,
+            self.days[validation],
+            self.y[launch],
+            score_launch,
+            self.days[launch],
+            metrics,
         )
 
     def _rows(self, rows, name):
@@ -724,10 +734,13 @@ def leak_numbers(results, leak, version, *, leaks=None, n_resamples=200, seed=0)
     if chosen.leaky == chosen.fixed:
         differences = {metric: None for metric in RANKING_METRICS}
     else:
-        differences = ranking_difference(
-            fixed.y_launch, fixed.score_launch, leaky.score_launch, days=fixed.days_launch,
-            n_resamples=n_resamples, seed=seed,
-        )
+        boot = DayBootstrap(fixed.days_launch, n_resamples=n_resamples, seed=seed)
+        differences = {
+            "average_precision": boot.average_precision_difference(
+                fixed.y_launch, fixed.score_launch, leaky.score_launch
+            ),
+            "roc_auc": boot.roc_auc_difference(fixed.y_launch, fixed.score_launch, leaky.score_launch),
+        }
     for metric in RANKING_METRICS:
         name = f"launch_{_SHORT[metric]}_fixed_minus_leaky"
         difference = differences[metric]
