@@ -36,7 +36,7 @@ from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import TargetEncoder
 from threadpoolctl import threadpool_limits
 
-from course._validation import check_binary_labels, check_rng, check_same_length
+from course._validation import check_binary_labels, check_rng, check_same_length, check_scalar
 from course.data import FEATURE_COLUMNS, build_features, time_split
 from course.metrics import RANKING_METRICS, DayBootstrap, optimism
 from course.models import make_fraud_model
@@ -60,6 +60,7 @@ __all__ = [
     "Leak",
     "LEAKS",
     "leak_numbers",
+    "leak_table",
 ]
 
 AT_PAYMENT = "at payment"
@@ -482,10 +483,8 @@ class LeakageStudy:
         self.launch = ~self.development
         if self.y[self.launch].min() == self.y[self.launch].max():
             raise ValueError("The launch window holds one class only: use a longer dataset.")
-        if isinstance(n_resamples, bool) or not isinstance(n_resamples, (int, np.integer)) or n_resamples < 10:
-            raise ValueError(f"n_resamples must be a whole number >= 10, got {n_resamples!r}.")
+        self.n_resamples = check_scalar(n_resamples, "n_resamples", int, min_val=2)
         check_rng(seed)
-        self.n_resamples = n_resamples
         self.seed = seed
 
     def evaluate(self, model, X, *, train=None, validation=None, X_launch=None):
@@ -674,6 +673,54 @@ LEAKS = {
 _SHORT = {"average_precision": "ap", "roc_auc": "roc_auc"}
 
 
+def _check_leak(results, leak, leaks):
+    if leak not in leaks:
+        raise ValueError(f"Unknown leak {leak!r}: choose one of {list(leaks)}.")
+    chosen = leaks[leak]
+    if not isinstance(results, dict):
+        raise ValueError(f"results must be a dict: protocol name -> ProtocolResult, got {type(results).__name__}.")
+    missing = [name for name in dict.fromkeys((chosen.leaky, chosen.fixed)) if name not in results]
+    if missing:
+        raise ValueError(f"results has no protocol {missing} (needed by the leak {leak!r}); it has {list(results)}.")
+    leaky, fixed = results[chosen.leaky], results[chosen.fixed]
+    if not (np.array_equal(leaky.y_launch, fixed.y_launch) and np.array_equal(leaky.days_launch, fixed.days_launch)):
+        raise ValueError(f"The protocols of {leak!r} were not scored on the same launch rows.")
+    return chosen, leaky, fixed
+
+
+def _version_numbers(result):
+    numbers = {}
+    for metric in RANKING_METRICS:
+        short = _SHORT[metric]
+        for part in ("validation", "launch", "optimism"):
+            interval = getattr(result.metrics[metric], part)
+            numbers[f"{part}_{short}"] = interval.estimate
+            numbers[f"{part}_{short}_low"] = interval.low
+            numbers[f"{part}_{short}_high"] = interval.high
+    return numbers
+
+
+def _launch_difference(leaky, fixed, n_resamples, seed):
+    """Fixed minus leaky at launch, on the same resampled launch days (zeros when they are one protocol)."""
+    if leaky is fixed:
+        differences = dict.fromkeys(RANKING_METRICS)
+    else:
+        boot = DayBootstrap(fixed.days_launch, n_resamples=n_resamples, seed=seed)
+        differences = {
+            "average_precision": boot.average_precision_difference(
+                fixed.y_launch, fixed.score_launch, leaky.score_launch
+            ),
+            "roc_auc": boot.roc_auc_difference(fixed.y_launch, fixed.score_launch, leaky.score_launch),
+        }
+    numbers = {}
+    for metric, difference in differences.items():
+        name = f"launch_{_SHORT[metric]}_fixed_minus_leaky"
+        numbers[name] = 0.0 if difference is None else difference.estimate
+        numbers[f"{name}_low"] = 0.0 if difference is None else difference.low
+        numbers[f"{name}_high"] = 0.0 if difference is None else difference.high
+    return numbers
+
+
 def leak_numbers(results, leak, version, *, leaks=None, n_resamples=200, seed=0):
     """The numbers the leakage explorer shows for one leak, leaky or fixed.
 
@@ -696,7 +743,8 @@ def leak_numbers(results, leak, version, *, leaks=None, n_resamples=200, seed=0)
         For ``m`` in ``ap`` and ``roc_auc``: ``validation_m``, ``launch_m`` and
         ``optimism_m``, each with ``_low`` and ``_high`` (95% interval) of the chosen
         version; and ``launch_m_fixed_minus_leaky`` with its interval: the fixed model minus
-        the leaky one on the same launch days (paired), whatever the version shown.
+        the leaky one on the same launch days (paired), whatever the version shown (0 when
+        the leak's two versions are one protocol).
 
     Examples
     --------
@@ -711,40 +759,47 @@ def leak_numbers(results, leak, version, *, leaks=None, n_resamples=200, seed=0)
     0.0
     """
     leaks = LEAKS if leaks is None else leaks
-    if leak not in leaks:
-        raise ValueError(f"Unknown leak {leak!r}: choose one of {list(leaks)}.")
     if version not in ("leaky", "fixed"):
         raise ValueError(f'version must be "leaky" or "fixed", got {version!r}.')
-    chosen = leaks[leak]
-    missing = [name for name in (chosen.leaky, chosen.fixed) if name not in results]
-    if missing:
-        raise ValueError(f"results has no protocol {missing} (needed by the leak {leak!r}); it has {list(results)}.")
-    leaky, fixed = results[chosen.leaky], results[chosen.fixed]
-    if not (np.array_equal(leaky.y_launch, fixed.y_launch) and np.array_equal(leaky.days_launch, fixed.days_launch)):
-        raise ValueError(f"The protocols of {leak!r} were not scored on the same launch rows.")
+    _, leaky, fixed = _check_leak(results, leak, leaks)
     shown = leaky if version == "leaky" else fixed
-    numbers = {}
-    for metric in RANKING_METRICS:
-        short = _SHORT[metric]
-        for part in ("validation", "launch", "optimism"):
-            result = getattr(shown.metrics[metric], part)
-            numbers[f"{part}_{short}"] = result.estimate
-            numbers[f"{part}_{short}_low"] = result.low
-            numbers[f"{part}_{short}_high"] = result.high
-    if chosen.leaky == chosen.fixed:
-        differences = {metric: None for metric in RANKING_METRICS}
-    else:
-        boot = DayBootstrap(fixed.days_launch, n_resamples=n_resamples, seed=seed)
-        differences = {
-            "average_precision": boot.average_precision_difference(
-                fixed.y_launch, fixed.score_launch, leaky.score_launch
-            ),
-            "roc_auc": boot.roc_auc_difference(fixed.y_launch, fixed.score_launch, leaky.score_launch),
-        }
-    for metric in RANKING_METRICS:
-        name = f"launch_{_SHORT[metric]}_fixed_minus_leaky"
-        difference = differences[metric]
-        numbers[name] = 0.0 if difference is None else difference.estimate
-        numbers[f"{name}_low"] = 0.0 if difference is None else difference.low
-        numbers[f"{name}_high"] = 0.0 if difference is None else difference.high
-    return numbers
+    return {**_version_numbers(shown), **_launch_difference(leaky, fixed, n_resamples, seed)}
+
+
+def leak_table(results, *, leaks=None, n_resamples=200, seed=0):
+    """Every leak's numbers, leaky and fixed: what the explorer precomputes (one bootstrap per leak).
+
+    Parameters
+    ----------
+    results : dict of str -> ProtocolResult
+    leaks : dict of str -> Leak, optional
+        Defaults to :data:`LEAKS`.
+    n_resamples : int, default=200
+    seed : int, default=0
+
+    Returns
+    -------
+    dict
+        ``{(leak, version): numbers}``, each equal to :func:`leak_numbers` of that pair.
+
+    Examples
+    --------
+    >>> from course.data import simulate_transactions, build_features, FEATURE_COLUMNS
+    >>> from course.lessons.data_leakage import Leak, LeakageStudy, leak_table
+    >>> from course.models import make_fraud_model
+    >>> df = simulate_transactions(300, 600, 90, seed=1)
+    >>> study = LeakageStudy(df, train_days=35, gap_days=7, validation_days=21)
+    >>> results = {"honest": study.evaluate(make_fraud_model("logreg"), build_features(df)[FEATURE_COLUMNS])}
+    >>> sorted(leak_table(results, leaks={"none": Leak("none", "", "honest", "honest")}))
+    [('none', 'fixed'), ('none', 'leaky')]
+    """
+    leaks = LEAKS if leaks is None else leaks
+    if not isinstance(leaks, dict) or not leaks:
+        raise ValueError("leaks must be a non-empty dict: key -> Leak.")
+    table = {}
+    for leak in leaks:
+        _, leaky, fixed = _check_leak(results, leak, leaks)
+        difference = _launch_difference(leaky, fixed, n_resamples, seed)
+        for version, shown in (("leaky", leaky), ("fixed", fixed)):
+            table[leak, version] = {**_version_numbers(shown), **difference}
+    return table
