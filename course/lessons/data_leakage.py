@@ -12,14 +12,18 @@ time-respecting holdout nobody tuned on), each with a day-level interval
   rejected column and why.
 - **The study**: :class:`LeakageStudy` holds the periods (train, gap, validation, then
   launch) and evaluates a protocol (:meth:`LeakageStudy.evaluate`) into a
-  :class:`ProtocolResult`; :func:`protocol_table` puts results side by side.
+  :class:`ProtocolResult`; :func:`protocol_table` puts results side by side and
+  :func:`compare_protocols` compares two on the same rows (paired by day);
+  :func:`single_feature_roc_auc` screens columns that separate the classes too well;
+  :func:`fraud_mix` shows how the kinds of fraud differ between two windows.
 - **Leaky inputs, built on purpose**: :func:`post_outcome_inputs` (the trap columns, as in
   a later extract or as they stand at payment time), :func:`eventual_label_terminal_risk`
   (terminal risk computed as if every fraud were known the second after it happened),
   :func:`fraud_rate_by_id` (a target encoding fitted on whatever rows you give it).
 - **The honest alternative for IDs**: :func:`target_encoded_model`, scikit-learn's
   ``TargetEncoder`` (cross fitting) inside a ``Pipeline`` in front of the course's model.
-- **The explorer's numbers**: :data:`LEAKS` (each leak and its fix) and :func:`leak_numbers`.
+- **The explorer's numbers**: :data:`LEAKS` (each leak and its fix), :func:`leak_numbers`
+  and :func:`leak_table` (every leak and version at once).
 """
 
 from __future__ import annotations
@@ -31,13 +35,14 @@ import numpy as np
 import pandas as pd
 from sklearn.base import clone
 from sklearn.compose import ColumnTransformer
+from sklearn.metrics import roc_auc_score
 from sklearn.model_selection import StratifiedKFold
 from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import TargetEncoder
 from threadpoolctl import threadpool_limits
 
-from course._validation import check_binary_labels, check_rng, check_same_length, check_scalar
-from course.data import FEATURE_COLUMNS, build_features, time_split
+from course._validation import check_binary_labels, check_rng, check_same_length, check_scalar, check_scores
+from course.data import FEATURE_COLUMNS, SCENARIOS, build_features, time_split
 from course.metrics import RANKING_METRICS, DayBootstrap, optimism
 from course.models import make_fraud_model
 
@@ -57,6 +62,9 @@ __all__ = [
     "ProtocolResult",
     "LeakageStudy",
     "protocol_table",
+    "compare_protocols",
+    "single_feature_roc_auc",
+    "fraud_mix",
     "Leak",
     "LEAKS",
     "leak_numbers",
@@ -631,6 +639,114 @@ def protocol_table(results, *, metric="average_precision"):
     return table
 
 
+def fraud_mix(df, study, result):
+    """The kinds of fraud in the validation and launch windows, and how well a model ranks each at launch.
+
+    Fraud comes in episodes (a compromised terminal, a leaked card), so a few weeks hold a
+    lumpy mix of kinds, and a model does not rank every kind equally well: the mix alone can
+    open a gap between validation and launch, with no leak at all.
+
+    Parameters
+    ----------
+    df : pandas.DataFrame
+        The study's transactions, with ``fraud_scenario`` (the simulator's record of how each
+        fraud was made: for analysis only, never a model input).
+    study : LeakageStudy
+        Its ``validation`` and ``launch`` windows.
+    result : ProtocolResult
+        A protocol of that study (its launch scores).
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per kind of fraud: ``validation share`` and ``launch share`` (of the frauds
+        of each window), and ``launch ROC-AUC`` (the frauds of that kind against every
+        genuine payment of the launch window; NaN when the window holds none of that kind).
+
+    Examples
+    --------
+    >>> from course.data import simulate_transactions, build_features, FEATURE_COLUMNS
+    >>> from course.lessons.data_leakage import LeakageStudy, fraud_mix
+    >>> from course.models import make_fraud_model
+    >>> df = simulate_transactions(300, 600, 90, seed=1)
+    >>> study = LeakageStudy(df, train_days=35, gap_days=7, validation_days=21)
+    >>> honest = study.evaluate(make_fraud_model("logreg"), build_features(df)[FEATURE_COLUMNS])
+    >>> mix = fraud_mix(df, study, honest)
+    >>> mix.columns.tolist(), round(float(mix["launch share"].sum()), 6)
+    (['validation share', 'launch share', 'launch ROC-AUC'], 1.0)
+    """
+    _check_transactions(df, ["fraud_scenario", "is_fraud"], "fraud_mix")
+    if not isinstance(study, LeakageStudy):
+        raise ValueError(f"study must be a LeakageStudy, got {type(study).__name__}.")
+    if not isinstance(result, ProtocolResult):
+        raise ValueError(f"result must be a ProtocolResult, got {type(result).__name__}.")
+    if len(df) != study.y.size or result.y_launch.size != study.launch.sum():
+        raise ValueError(
+            "df, study and result must describe the same transactions (the study's df and one of its protocols)."
+        )
+    scenario = df["fraud_scenario"].astype(str).to_numpy()
+    kinds = [kind for kind in SCENARIOS if kind != "genuine"]
+    fraud = study.y == 1
+    table = pd.DataFrame(index=pd.Index(kinds, name="kind of fraud"))
+    for window, rows in (("validation", study.validation), ("launch", study.launch)):
+        counts = pd.Series(scenario[rows & fraud]).value_counts()
+        table[f"{window} share"] = counts.reindex(kinds, fill_value=0) / max(int(counts.sum()), 1)
+    launch_kind = scenario[study.launch]
+    genuine = result.y_launch == 0
+    aucs = []
+    for kind in kinds:
+        chosen = launch_kind == kind
+        if not chosen.any():
+            aucs.append(np.nan)
+            continue
+        rows = genuine | chosen
+        aucs.append(roc_auc_score(chosen[rows].astype(int), result.score_launch[rows]))
+    table["launch ROC-AUC"] = aucs
+    return table
+
+
+def single_feature_roc_auc(X, y_true):
+    """How well each column alone separates frauds from genuine payments (direction-free ROC-AUC).
+
+    A quick screen for leaks: a single column that ranks almost every fraud above almost
+    every genuine payment is more likely to carry the outcome than to predict it.
+
+    Parameters
+    ----------
+    X : pandas.DataFrame
+        Numeric (or boolean) columns, no NaN.
+    y_true : array-like of shape (n,)
+        Labels, 1 = fraud.
+
+    Returns
+    -------
+    pandas.Series
+        ``max(AUC, 1 - AUC)`` per column (0.5 = no information, 1 = perfect), named
+        ``"single-feature ROC-AUC"``, highest first.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from course.lessons.data_leakage import single_feature_roc_auc
+    >>> X = pd.DataFrame({"amount": [5.0, 80.0, 70.0, 60.0], "chargeback_amount": [0.0, 80.0, 0.0, 60.0]})
+    >>> single_feature_roc_auc(X, [0, 1, 0, 1]).round(3).to_dict()
+    {'chargeback_amount': 1.0, 'amount': 0.75}
+    """
+    if not isinstance(X, pd.DataFrame):
+        raise ValueError(f"X must be a pandas DataFrame, got {type(X).__name__}.")
+    y = check_binary_labels(y_true)
+    check_same_length(X=X, y_true=y)
+    values = {}
+    for name in X.columns:
+        column = X[name]
+        if not (pd.api.types.is_numeric_dtype(column) or pd.api.types.is_bool_dtype(column)):
+            raise ValueError(f"column {name!r} is not numeric (dtype {column.dtype}): encode it first.")
+        score = check_scores(column.to_numpy(dtype=float), name=f"column {name!r}")
+        auc = roc_auc_score(y, score)
+        values[name] = max(auc, 1.0 - auc)
+    return pd.Series(values, name="single-feature ROC-AUC").sort_values(ascending=False, kind="stable")
+
+
 @dataclass(frozen=True)
 class Leak:
     """One leak of the explorer: a label, its kind, and the protocols of its leaky and fixed versions.
@@ -700,18 +816,63 @@ def _version_numbers(result):
     return numbers
 
 
+def compare_protocols(a, b, *, window="launch", n_resamples=200, seed=0):
+    """Protocol ``a`` minus protocol ``b`` on the same rows of one window, paired by day.
+
+    Both protocols scored the same rows (the launch window always; the validation window
+    when they share their validation rows): each resample draws days once and scores both
+    models on them, so the interval is that of the difference.
+
+    Parameters
+    ----------
+    a, b : ProtocolResult
+    window : {"launch", "validation"}, default="launch"
+    n_resamples : int, default=200
+    seed : int, default=0
+
+    Returns
+    -------
+    dict
+        ``{"average_precision": BootstrapResult, "roc_auc": BootstrapResult}`` of a - b;
+        inside the noise when the interval contains 0.
+
+    Examples
+    --------
+    >>> from course.data import simulate_transactions, build_features, FEATURE_COLUMNS
+    >>> from course.lessons.data_leakage import LeakageStudy, compare_protocols
+    >>> from course.models import make_fraud_model
+    >>> df = simulate_transactions(300, 600, 90, seed=1)
+    >>> study = LeakageStudy(df, train_days=35, gap_days=7, validation_days=21)
+    >>> honest = study.evaluate(make_fraud_model("logreg"), build_features(df)[FEATURE_COLUMNS])
+    >>> compare_protocols(honest, honest)["roc_auc"].estimate
+    0.0
+    """
+    if window not in ("launch", "validation"):
+        raise ValueError(f'window must be "launch" or "validation", got {window!r}.')
+    for name, result in (("a", a), ("b", b)):
+        if not isinstance(result, ProtocolResult):
+            raise ValueError(f"{name} must be a ProtocolResult, got {type(result).__name__}.")
+    suffix = "launch" if window == "launch" else "val"
+    y, days = getattr(a, f"y_{suffix}"), getattr(a, f"days_{suffix}")
+    if not (np.array_equal(y, getattr(b, f"y_{suffix}")) and np.array_equal(days, getattr(b, f"days_{suffix}"))):
+        raise ValueError(
+            f"The two protocols did not score the same {window} rows: a paired comparison needs the same rows "
+            "(protocols with other validation rows compare by their optimism)."
+        )
+    score_a, score_b = getattr(a, f"score_{suffix}"), getattr(b, f"score_{suffix}")
+    boot = DayBootstrap(days, n_resamples=n_resamples, seed=seed)
+    return {
+        "average_precision": boot.average_precision_difference(y, score_a, score_b),
+        "roc_auc": boot.roc_auc_difference(y, score_a, score_b),
+    }
+
+
 def _launch_difference(leaky, fixed, n_resamples, seed):
-    """Fixed minus leaky at launch, on the same resampled launch days (zeros when they are one protocol)."""
+    """Fixed minus leaky at launch (zeros when the leak's two versions are one protocol)."""
     if leaky is fixed:
         differences = dict.fromkeys(RANKING_METRICS)
     else:
-        boot = DayBootstrap(fixed.days_launch, n_resamples=n_resamples, seed=seed)
-        differences = {
-            "average_precision": boot.average_precision_difference(
-                fixed.y_launch, fixed.score_launch, leaky.score_launch
-            ),
-            "roc_auc": boot.roc_auc_difference(fixed.y_launch, fixed.score_launch, leaky.score_launch),
-        }
+        differences = compare_protocols(fixed, leaky, n_resamples=n_resamples, seed=seed)
     numbers = {}
     for metric, difference in differences.items():
         name = f"launch_{_SHORT[metric]}_fixed_minus_leaky"
