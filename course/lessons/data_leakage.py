@@ -41,9 +41,9 @@ from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import TargetEncoder
 from threadpoolctl import threadpool_limits
 
-from course._validation import check_binary_labels, check_rng, check_same_length, check_scalar, check_scores
+from course._validation import check_binary_labels, check_same_length, check_scalar, check_scores
 from course.data import FEATURE_COLUMNS, SCENARIOS, build_features, time_split
-from course.metrics import RANKING_METRICS, DayBootstrap, optimism
+from course.metrics import RANKING_METRICS, optimism
 from course.models import make_fraud_model
 
 __all__ = [
@@ -391,7 +391,7 @@ def target_encoded_model(id_columns, *, seed=0):
     """
     if isinstance(id_columns, str) or not list(id_columns):
         raise ValueError(f"id_columns must be a non-empty list of column names, got {id_columns!r}.")
-    check_rng(seed)
+    seed = check_scalar(seed, "seed", int, min_val=0)
     folds = StratifiedKFold(n_splits=5, shuffle=True, random_state=seed)
     encoder = ColumnTransformer(
         [("ids", TargetEncoder(target_type="binary", cv=folds), list(id_columns))],
@@ -454,7 +454,8 @@ class LeakageStudy:
     n_resamples : int, default=200
         Bootstrap resamples of the days for every interval.
     seed : int, default=0
-        Seed of the bootstrap.
+        Seed of the bootstrap: every protocol of the study resamples the same days, so two
+        protocols scored on the same rows compare pairwise (:func:`compare_protocols`).
 
     Attributes
     ----------
@@ -492,8 +493,8 @@ class LeakageStudy:
         if self.y[self.launch].min() == self.y[self.launch].max():
             raise ValueError("The launch window holds one class only: use a longer dataset.")
         self.n_resamples = check_scalar(n_resamples, "n_resamples", int, min_val=2)
-        check_rng(seed)
-        self.seed = seed
+        # an int: every protocol of the study resamples the same days, so protocols pair
+        self.seed = check_scalar(seed, "seed", int, min_val=0)
 
     def evaluate(self, model, X, *, train=None, validation=None, X_launch=None):
         """Fit ``model`` on the training rows, score validation and launch, measure the optimism.
@@ -816,19 +817,20 @@ def _version_numbers(result):
     return numbers
 
 
-def compare_protocols(a, b, *, window="launch", n_resamples=200, seed=0):
+def compare_protocols(a, b, *, window="launch"):
     """Protocol ``a`` minus protocol ``b`` on the same rows of one window, paired by day.
 
     Both protocols scored the same rows (the launch window always; the validation window
-    when they share their validation rows): each resample draws days once and scores both
-    models on them, so the interval is that of the difference.
+    when they share their validation rows) and were evaluated by the same
+    :class:`LeakageStudy`, which resamples the same days for every protocol: the difference
+    is computed on each of those resamples, so its interval is that of the difference, and
+    no new bootstrap is run.
 
     Parameters
     ----------
     a, b : ProtocolResult
+        Two protocols of one study.
     window : {"launch", "validation"}, default="launch"
-    n_resamples : int, default=200
-    seed : int, default=0
 
     Returns
     -------
@@ -853,26 +855,23 @@ def compare_protocols(a, b, *, window="launch", n_resamples=200, seed=0):
         if not isinstance(result, ProtocolResult):
             raise ValueError(f"{name} must be a ProtocolResult, got {type(result).__name__}.")
     suffix = "launch" if window == "launch" else "val"
-    y, days = getattr(a, f"y_{suffix}"), getattr(a, f"days_{suffix}")
-    if not (np.array_equal(y, getattr(b, f"y_{suffix}")) and np.array_equal(days, getattr(b, f"days_{suffix}"))):
+    same_rows = np.array_equal(getattr(a, f"y_{suffix}"), getattr(b, f"y_{suffix}")) and np.array_equal(
+        getattr(a, f"days_{suffix}"), getattr(b, f"days_{suffix}")
+    )
+    if not same_rows:
         raise ValueError(
             f"The two protocols did not score the same {window} rows: a paired comparison needs the same rows "
             "(protocols with other validation rows compare by their optimism)."
         )
-    score_a, score_b = getattr(a, f"score_{suffix}"), getattr(b, f"score_{suffix}")
-    boot = DayBootstrap(days, n_resamples=n_resamples, seed=seed)
-    return {
-        "average_precision": boot.average_precision_difference(y, score_a, score_b),
-        "roc_auc": boot.roc_auc_difference(y, score_a, score_b),
-    }
+    return {metric: a.metrics[metric].difference(b.metrics[metric], window=window) for metric in RANKING_METRICS}
 
 
-def _launch_difference(leaky, fixed, n_resamples, seed):
+def _launch_difference(leaky, fixed):
     """Fixed minus leaky at launch (zeros when the leak's two versions are one protocol)."""
     if leaky is fixed:
         differences = dict.fromkeys(RANKING_METRICS)
     else:
-        differences = compare_protocols(fixed, leaky, n_resamples=n_resamples, seed=seed)
+        differences = compare_protocols(fixed, leaky)
     numbers = {}
     for metric, difference in differences.items():
         name = f"launch_{_SHORT[metric]}_fixed_minus_leaky"
@@ -882,7 +881,7 @@ def _launch_difference(leaky, fixed, n_resamples, seed):
     return numbers
 
 
-def leak_numbers(results, leak, version, *, leaks=None, n_resamples=200, seed=0):
+def leak_numbers(results, leak, version, *, leaks=None):
     """The numbers the leakage explorer shows for one leak, leaky or fixed.
 
     Parameters
@@ -894,9 +893,6 @@ def leak_numbers(results, leak, version, *, leaks=None, n_resamples=200, seed=0)
     version : {"leaky", "fixed"}
     leaks : dict of str -> Leak, optional
         Defaults to :data:`LEAKS`.
-    n_resamples : int, default=200
-        Resamples of the launch days for the paired launch comparison.
-    seed : int, default=0
 
     Returns
     -------
@@ -924,19 +920,17 @@ def leak_numbers(results, leak, version, *, leaks=None, n_resamples=200, seed=0)
         raise ValueError(f'version must be "leaky" or "fixed", got {version!r}.')
     _, leaky, fixed = _check_leak(results, leak, leaks)
     shown = leaky if version == "leaky" else fixed
-    return {**_version_numbers(shown), **_launch_difference(leaky, fixed, n_resamples, seed)}
+    return {**_version_numbers(shown), **_launch_difference(leaky, fixed)}
 
 
-def leak_table(results, *, leaks=None, n_resamples=200, seed=0):
-    """Every leak's numbers, leaky and fixed: what the explorer precomputes (one bootstrap per leak).
+def leak_table(results, *, leaks=None):
+    """Every leak's numbers, leaky and fixed: what the explorer precomputes.
 
     Parameters
     ----------
     results : dict of str -> ProtocolResult
     leaks : dict of str -> Leak, optional
         Defaults to :data:`LEAKS`.
-    n_resamples : int, default=200
-    seed : int, default=0
 
     Returns
     -------
@@ -960,7 +954,7 @@ def leak_table(results, *, leaks=None, n_resamples=200, seed=0):
     table = {}
     for leak in leaks:
         _, leaky, fixed = _check_leak(results, leak, leaks)
-        difference = _launch_difference(leaky, fixed, n_resamples, seed)
+        difference = _launch_difference(leaky, fixed)
         for version, shown in (("leaky", leaky), ("fixed", fixed)):
             table[leak, version] = {**_version_numbers(shown), **difference}
     return table

@@ -11,7 +11,7 @@ is the percentile interval of the differences of the two windows' draws.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -34,6 +34,11 @@ class Optimism:
         ``"average_precision"`` or ``"roc_auc"``.
     validation, launch, optimism : BootstrapResult
         Each with its day-level interval.
+    validation_draws, launch_draws : numpy.ndarray
+        The metric on every resample of either window (what :meth:`difference` pairs).
+    resampling : tuple or None
+        ``(seed, n_resamples, confidence_level)`` when ``seed`` was an int: two results with
+        the same ``resampling`` drew the same days from the same days of a window.
 
     Examples
     --------
@@ -51,6 +56,51 @@ class Optimism:
     validation: BootstrapResult
     launch: BootstrapResult
     optimism: BootstrapResult
+    validation_draws: np.ndarray = field(default=None, repr=False, compare=False)
+    launch_draws: np.ndarray = field(default=None, repr=False, compare=False)
+    resampling: tuple | None = field(default=None, repr=False, compare=False)
+
+    def difference(self, other, *, window="launch"):
+        """This metric minus ``other``'s in one window, paired: on the same resampled days.
+
+        Valid when both were computed on the same rows of that window (the caller checks
+        it) with the same int seed; no new bootstrap is run.
+
+        Parameters
+        ----------
+        other : Optimism
+            The same metric of another model.
+        window : {"launch", "validation"}, default="launch"
+
+        Returns
+        -------
+        BootstrapResult
+            Inside the noise when its interval contains 0.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from course.metrics import optimism
+        >>> rng = np.random.default_rng(0)
+        >>> y = (rng.random(2_000) < 0.05).astype(int)
+        >>> days = np.repeat(np.arange(20), 100)
+        >>> good = optimism(y, rng.random(2_000) + y, y, rng.random(2_000) + y, days_val=days, days_launch=days)
+        >>> poor = optimism(y, rng.random(2_000) + y, y, rng.random(2_000) + 0.3 * y, days_val=days, days_launch=days)
+        >>> good["roc_auc"].difference(poor["roc_auc"]).low > 0
+        True
+        """
+        if window not in ("launch", "validation"):
+            raise ValueError(f'window must be "launch" or "validation", got {window!r}.')
+        if not isinstance(other, Optimism) or other.metric != self.metric:
+            raise ValueError(f"other must be the Optimism of the same metric ({self.metric!r}).")
+        if self.resampling is None or self.resampling != other.resampling:
+            raise ValueError(
+                "the two results were not resampled alike (same int seed, n_resamples and confidence level): "
+                "their draws cannot be paired."
+            )
+        mine, theirs = getattr(self, window), getattr(other, window)
+        draws = getattr(self, f"{window}_draws") - getattr(other, f"{window}_draws")
+        return _percentile_result(mine.estimate - theirs.estimate, draws, mine.confidence_level, mine.n_days)
 
     @property
     def inside_noise(self):
@@ -80,7 +130,9 @@ def optimism(
     n_resamples : int, default=200
     confidence_level : float, default=0.95
     seed : int or numpy.random.Generator, default=0
-        The two windows draw their days from independent streams spawned from it.
+        The two windows draw their days from independent streams spawned from it. With an
+        int, two calls on the same days draw the same resamples, so their results pair
+        (:meth:`Optimism.difference`).
 
     Returns
     -------
@@ -107,6 +159,9 @@ def optimism(
         check_binary_labels(y, name=f"y_{window}")
         check_scores(score, name=f"score_{window}")
         check_same_length(**{f"y_{window}": y, f"score_{window}": score, f"days_{window}": np.asarray(days)})
+    resampling = None
+    if isinstance(seed, (int, np.integer)) and not isinstance(seed, bool):
+        resampling = (int(seed), n_resamples, confidence_level)
     val_stream, launch_stream = check_rng(seed).spawn(2)
     settings = {"n_resamples": n_resamples, "confidence_level": confidence_level}
     try:
@@ -125,5 +180,8 @@ def optimism(
             _percentile_result(
                 v_estimate - l_estimate, v_draws - l_draws, val.confidence_level, val.n_days + launch.n_days
             ),
+            v_draws,
+            l_draws,
+            resampling,
         )
     return results

@@ -35,9 +35,6 @@ class LeakageExplorer(Explorer):
     leaks : dict of str -> Leak, optional
         The slider's positions, in order; defaults to
         :data:`course.lessons.data_leakage.LEAKS`.
-    n_resamples : int, default=200
-        Resamples of the launch days for the paired launch comparison.
-    seed : int, default=0
 
     Attributes
     ----------
@@ -72,9 +69,9 @@ class LeakageExplorer(Explorer):
 
     labels = {"ap": "Average precision", "roc_auc": "ROC-AUC"}
 
-    def __init__(self, results, *, leaks=None, n_resamples=200, seed=0):
+    def __init__(self, results, *, leaks=None):
         self.leaks = dict(LEAKS if leaks is None else leaks)
-        self.table = leak_table(results, leaks=self.leaks, n_resamples=n_resamples, seed=seed)
+        self.table = leak_table(results, leaks=self.leaks)
         self.keys = list(self.leaks)
         self.leak_slider = widgets.SelectionSlider(
             options=[(leak.label, key) for key, leak in self.leaks.items()],

@@ -5,7 +5,7 @@ import warnings
 import numpy as np
 import pandas as pd
 import pytest
-from sklearn.metrics import average_precision_score
+from sklearn.metrics import average_precision_score, roc_auc_score
 
 from course.data import COLUMNS, FEATURE_COLUMNS, POST_OUTCOME_COLUMNS, build_features, simulate_transactions
 from course.lessons.data_leakage import (
@@ -20,13 +20,16 @@ from course.lessons.data_leakage import (
     LeakageWarning,
     ProtocolResult,
     availability_audit,
+    compare_protocols,
     eventual_label_terminal_risk,
+    fraud_mix,
     fraud_rate_by_id,
     keep_known_at_scoring,
     leak_numbers,
     leak_table,
     post_outcome_inputs,
     protocol_table,
+    single_feature_roc_auc,
     target_encoded_model,
 )
 from course.models import make_fraud_model
@@ -253,6 +256,65 @@ def test_protocol_table(results):
         protocol_table({"x": 1})
 
 
+def test_compare_protocols_pairs_the_study_draws(results, study, features):
+    honest, post = results["honest"], results["post_outcome"]
+    at_launch = compare_protocols(honest, post)
+    for metric in ("average_precision", "roc_auc"):
+        difference = at_launch[metric]
+        expected = honest.metrics[metric].launch.estimate - post.metrics[metric].launch.estimate
+        assert difference.estimate == pytest.approx(expected, abs=1e-12)
+        assert difference.low <= difference.estimate <= difference.high
+        assert difference.n_resamples == 50
+    in_validation = compare_protocols(post, honest, window="validation")["average_precision"]
+    assert in_validation.estimate > 0 and in_validation.low > 0
+    assert compare_protocols(honest, honest)["roc_auc"].standard_error == 0.0
+
+
+def test_compare_protocols_refuses_what_does_not_pair(results, world, features, study):
+    development = np.flatnonzero(study.development)
+    other_rows = study.evaluate(
+        make_fraud_model("logreg"), features, train=development[::2], validation=development[1::2]
+    )
+    with pytest.raises(ValueError, match="did not score the same validation rows"):
+        compare_protocols(results["honest"], other_rows, window="validation")
+    assert compare_protocols(results["honest"], other_rows)["average_precision"].n_days == 27  # launch pairs
+    other_seed = LeakageStudy(world, train_days=35, gap_days=7, validation_days=21, n_resamples=50, seed=9)
+    with pytest.raises(ValueError, match="not resampled alike"):
+        compare_protocols(results["honest"], other_seed.evaluate(make_fraud_model("logreg"), features))
+    with pytest.raises(ValueError, match='"launch" or "validation"'):
+        compare_protocols(results["honest"], results["honest"], window="test")
+
+
+def test_fraud_mix_shares_and_ranking_by_kind(world, study, results):
+    mix = fraud_mix(world, study, results["honest"])
+    assert mix.index.tolist() == ["large_amount", "compromised_terminal", "leaked_card", "card_testing"]
+    frauds = world[(world["is_fraud"] == 1).to_numpy() & study.launch]
+    expected = frauds["fraud_scenario"].astype(str).value_counts(normalize=True)
+    for kind in mix.index:
+        assert mix.loc[kind, "launch share"] == pytest.approx(expected.get(kind, 0.0))
+    assert mix["validation share"].sum() == pytest.approx(1.0)
+    launch = world[study.launch]
+    kind = (launch["fraud_scenario"] == "leaked_card").to_numpy()
+    rows = kind | (launch["is_fraud"] == 0).to_numpy()
+    expected_auc = roc_auc_score(kind[rows], results["honest"].score_launch[rows])
+    assert mix.loc["leaked_card", "launch ROC-AUC"] == pytest.approx(expected_auc)
+    with pytest.raises(ValueError, match="must be a LeakageStudy"):
+        fraud_mix(world, None, results["honest"])
+
+
+def test_single_feature_roc_auc_ranks_the_traps_first(world, features, study):
+    extract = features.join(post_outcome_inputs(world))
+    ranking = single_feature_roc_auc(extract[study.train], study.y[study.train])
+    assert set(ranking.index[:3]) == {"chargeback_amount", "case_status", "card_blocked_after"}
+    assert (ranking >= 0.5).all() and ranking.is_monotonic_decreasing
+    flipped = single_feature_roc_auc(-extract[["amount"]], study.y)
+    assert flipped["amount"] == pytest.approx(single_feature_roc_auc(extract[["amount"]], study.y)["amount"])
+    with pytest.raises(ValueError, match="not numeric"):
+        single_feature_roc_auc(world[["case_status"]], study.y)
+    with pytest.raises(ValueError, match="NaN"):
+        single_feature_roc_auc(pd.DataFrame({"x": [np.nan] * len(world)}), study.y)
+
+
 # --- the explorer's numbers -------------------------------------------------------------------
 
 LEAKS_HERE = {
@@ -262,8 +324,8 @@ LEAKS_HERE = {
 
 
 def test_leak_numbers_of_each_version(results):
-    leaky = leak_numbers(results, "post_outcome", "leaky", leaks=LEAKS_HERE, n_resamples=50)
-    fixed = leak_numbers(results, "post_outcome", "fixed", leaks=LEAKS_HERE, n_resamples=50)
+    leaky = leak_numbers(results, "post_outcome", "leaky", leaks=LEAKS_HERE)
+    fixed = leak_numbers(results, "post_outcome", "fixed", leaks=LEAKS_HERE)
     post, honest = results["post_outcome"].metrics, results["honest"].metrics
     assert leaky["validation_ap"] == post["average_precision"].validation.estimate
     assert leaky["optimism_roc_auc_high"] == post["roc_auc"].optimism.high
@@ -277,10 +339,10 @@ def test_leak_numbers_of_each_version(results):
 
 
 def test_leak_table_equals_leak_numbers(results):
-    table = leak_table(results, leaks=LEAKS_HERE, n_resamples=50, seed=2)
+    table = leak_table(results, leaks=LEAKS_HERE)
     assert set(table) == {(k, v) for k in LEAKS_HERE for v in ("leaky", "fixed")}
     for (leak, version), numbers in table.items():
-        assert numbers == leak_numbers(results, leak, version, leaks=LEAKS_HERE, n_resamples=50, seed=2)
+        assert numbers == leak_numbers(results, leak, version, leaks=LEAKS_HERE)
 
 
 def test_the_module_leaks_follow_the_checklist():
