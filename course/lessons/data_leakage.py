@@ -536,7 +536,9 @@ class LeakageStudy:
                 f"X_launch must have the columns of X, in the same order (the inputs the model is trained on); "
                 f"X has {list(X.columns)}, X_launch {list(X_launch.columns)}."
             )
-        if np.intersect1d(train, validation).size:
+        in_train = np.zeros(self.y.size, dtype=bool)
+        in_train[train] = True
+        if in_train[validation].any():
             raise ValueError("train and validation share rows: a row cannot be both trained and validated on.")
         if self.y[train].min() == self.y[train].max():
             raise ValueError("The training rows hold one class only: use a longer training period.")
