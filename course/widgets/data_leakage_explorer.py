@@ -86,6 +86,10 @@ class LeakageExplorer(Explorer):
         )
         super().__init__(controls=[self.leak_slider, self.version], figsize=(10.5, 3.4))
 
+    def _layout(self):
+        """The slider, then the version toggle (the slider's long readout needs the room), figure, numbers."""
+        return widgets.VBox([self.leak_slider, self.version, self.image, self.numbers])
+
     def _series(self, name, version):
         return np.array([self.table[key, version][name] for key in self.keys])
 
