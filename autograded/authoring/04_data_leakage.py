@@ -81,7 +81,8 @@ FEATURE_SOURCES = {
 def usable_at_scoring(sources, known_after_days):
     ### BEGIN SOLUTION
     usable = []
-    for column, fields in sources.items():
+    for column, fields in sources.items():  # in the order of sources
+        # a column is as late as its latest field; a field nobody declared is not known
         if all(field in known_after_days and known_after_days[field] <= 0 for field in fields):
             usable.append(column)
     return usable
@@ -130,9 +131,10 @@ VALIDATION_CARDS = np.arange(0, 300, 4)  # every fourth card goes to validation
 def grouped_time_split(df, validation_cards, *, train_days, gap_days, validation_days):
     ### BEGIN SOLUTION
     day = df["day"].to_numpy()
-    first = day.min()
-    start = first + train_days + gap_days
+    first = day.min()  # days count from the data's first day, not from day 0
+    start = first + train_days + gap_days  # the gap: labels of the last training days still arriving
     in_validation_cards = np.isin(df["customer_id"].to_numpy(), np.asarray(list(validation_cards)))
+    # time decides the period, the card decides the side: no card is seen on both
     train = (day >= first) & (day < first + train_days) & ~in_validation_cards
     validation = (day >= start) & (day < start + validation_days) & in_validation_cards
     return train, validation
@@ -194,14 +196,17 @@ print(
 def known_terminal_frauds(payments, window_days):
     ### BEGIN SOLUTION
     times = payments["timestamp"].to_numpy()
-    reported_at = times + pd.to_timedelta(payments["report_delay_days"], unit="D").to_numpy()  # NaT: never
+    # when the bank learns each fraud; NaT for a genuine payment or a fraud never reported
+    reported_at = times + pd.to_timedelta(payments["report_delay_days"], unit="D").to_numpy()
     fraud = payments["is_fraud"].to_numpy() == 1
     window = np.timedelta64(int(round(window_days * 86400)), "s")
     counts = np.zeros(len(payments), dtype=int)
-    for rows in payments.groupby("terminal_id").indices.values():
+    for rows in payments.groupby("terminal_id").indices.values():  # one terminal at a time
         t = times[rows]
+        # row i (a payment) against column j (another payment of the terminal): j in [t_i - window, t_i)
         earlier = (t[None, :] < t[:, None]) & (t[None, :] >= t[:, None] - window)
-        known = fraud[rows][None, :] & (reported_at[rows][None, :] <= t[:, None])  # NaT compares False
+        # ... and j a fraud the bank already knew at t_i (NaT compares False: never known)
+        known = fraud[rows][None, :] & (reported_at[rows][None, :] <= t[:, None])
         counts[rows] = (earlier & known).sum(axis=1)
     return counts
     ### END SOLUTION
@@ -288,9 +293,11 @@ print(f"The team reports a validation AP of {TEAM_VALIDATION_AP:.3f}.")
 # %% answer id=04-optimism-answer
 def launch_optimism(model, terminal_rates, fallback_rate, launch_frame, validation_ap):
     ### BEGIN SOLUTION
+    # at launch only the development rates exist: never recompute them with launch labels
     rates = launch_frame["terminal_id"].map(terminal_rates).fillna(fallback_rate)
-    inputs = launch_frame[FEATURE_COLUMNS].assign(terminal_rate=rates.to_numpy())
+    inputs = launch_frame[FEATURE_COLUMNS].assign(terminal_rate=rates.to_numpy())  # the model's inputs, in order
     scores = model.predict_proba(inputs)[:, 1]
+    # optimism: what validation promised minus what launch delivered
     return float(validation_ap - average_precision_score(launch_frame["is_fraud"], scores))
     ### END SOLUTION
 
