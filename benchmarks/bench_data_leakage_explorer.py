@@ -52,7 +52,7 @@ def synthetic_results(seed=0, n_resamples=200):
             days_val=days_val,
             days_launch=days_launch,
             n_resamples=n_resamples,
-            seed=k,
+            seed=seed,  # one seed for every protocol: their draws pair (Optimism.difference)
         )
         results[name] = ProtocolResult(None, y_val, score_val, days_val, y_launch, score_launch, days_launch, metrics)
     return results
