@@ -139,6 +139,17 @@ LEAKAGE_EXPLORER = WidgetKind(
     engine=None,
 )
 
+LATE_LABEL_EXPLORER = WidgetKind(
+    name="LateLabelExplorer",
+    slider="As of",
+    slider_attribute="as_of_slider",
+    engine=(
+        "from course.lessons.late_labels import late_label_numbers\n"
+        "numbers = late_label_numbers(explorer.positions, explorer.as_of_slider.value,\n"
+        "                             explorer.maturity_slider.value, explorer.metric_buttons.value)\n"
+    ),
+)
+
 NOTEBOOKS = {
     "00_start_here": NoMainWidget(
         "the welcome page: what the course is for, one printed accuracy example and a setup check"
@@ -175,6 +186,8 @@ NOTEBOOKS = {
             "                       leaks=explorer.leaks)\n"
         ),
     ),
+    # starts the morning after the scored period (left), precision, labels known so far; right = later dates
+    "05_late_labels": MainWidget(LATE_LABEL_EXPLORER, presses=5, drag_to=0.5),
 }
 
 
