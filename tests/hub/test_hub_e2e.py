@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import copy
 import csv
+import importlib.util
 import io
 import json
 import os
@@ -46,6 +47,7 @@ pytestmark = pytest.mark.hub
 ASSIGNMENT = "00_warm_up"
 NOTEBOOK = f"{ASSIGNMENT}/{ASSIGNMENT}.ipynb"
 SOURCE = cohort.REPO / "autograded" / "source" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb"
+ANSWERS = cohort.REPO / "tests" / "grading" / "answers" / f"{ASSIGNMENT}.py"  # its WRONG_ANSWERS
 SCREENSHOT = cohort.REPO / "build" / "screenshots" / "hub_formgrader.png"
 LEARNERS = ("correct", "wrong", "malformed")
 NOT_A_NOTEBOOK = '{"cells": [{"cell_type": "code", "source": "x = 1"'  # a notebook cut short
@@ -63,15 +65,16 @@ TIMINGS = cohort.TIMINGS
 
 def _answers() -> dict[str, dict[str, str]]:
     """grade id -> source, for the correct and the wrong learner."""
-    from tests.grading.grading_batch import load_wrong_answers
-
+    spec = importlib.util.spec_from_file_location("answers_00_warm_up", ANSWERS)
+    corpus = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(corpus)
     source = nbformat.read(SOURCE, as_version=4)
     solutions = {
         grade_id(cell): without_delimiters(cell.source)
         for cell in source.cells
         if cell_role(cell) in ("answer", "manual")
     }
-    wrong = {cell: next(iter(reasons.values())) for cell, reasons in load_wrong_answers(ASSIGNMENT).items()}
+    wrong = {cell: next(iter(reasons.values())) for cell, reasons in corpus.WRONG_ANSWERS.items()}
     wrong["00-accuracy-trap"] = "Accuracy is high because frauds are rare."
     return {"correct": solutions, "wrong": {**solutions, **wrong}}
 
@@ -136,6 +139,7 @@ def cohort_run(request):
     if why_not:
         pytest.skip(f"end-to-end hub test skipped: {why_not}")
     os.environ["PATH"] = f"{cohort.VENV_BIN}{os.pathsep}{os.environ.get('PATH', '')}"  # nbgrader calls alembic
+    answers = _answers()  # before anything starts: a broken corpus fails fast
     started = time.monotonic()
     stages: dict[str, float] = {}
     seen: dict = {"memory": {}, "outputs": {}}
@@ -174,7 +178,6 @@ def cohort_run(request):
         for name in LEARNERS:
             seen["memory"][f"{name} idle"] = cohort.memory_of(cohort.processes_of_uid(uids[name]))
 
-        answers = _answers()
         seen["fetch"], seen["submit"], seen["formgrader_on_learner_server"] = {}, {}, {}
         for name, learner in learners.items():
             seen["fetch"][name] = learner.nbgrader("fetch", ASSIGNMENT)
