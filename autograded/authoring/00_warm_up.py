@@ -38,6 +38,7 @@ df.head()
 
 # %% answer id=00-base-rate-answer
 ### BEGIN SOLUTION
+# is_fraud is 1 for a fraud and 0 otherwise: its mean is frauds / transactions (kept unrounded)
 base_rate = df["is_fraud"].mean()
 ### END SOLUTION
 base_rate
@@ -59,6 +60,7 @@ _expect.close(base_rate, 0.0040720263000597725, atol=1e-9, what="base_rate")
 
 # %% answer id=00-fraud-loss-answer
 ### BEGIN SOLUTION
+# the amounts of the fraudulent rows only, added up: what the bank refunds
 fraud_loss = df.loc[df["is_fraud"] == 1, "amount"].sum()
 ### END SOLUTION
 fraud_loss
@@ -85,8 +87,8 @@ _expect.close(fraud_loss, 14072.05, atol=1e-6, what="fraud_loss")
 # %% answer id=00-share-above-answer
 def share_of_frauds_above(df, threshold):
     ### BEGIN SOLUTION
-    fraud_amounts = df.loc[df["is_fraud"] == 1, "amount"]
-    return float((fraud_amounts > threshold).mean())
+    fraud_amounts = df.loc[df["is_fraud"] == 1, "amount"]  # condition on fraud first
+    return float((fraud_amounts > threshold).mean())  # strictly above; the mean of True/False is a share
     ### END SOLUTION
 
 
@@ -115,6 +117,7 @@ _expect.close(share_of_frauds_above(df.copy(), 12.13), 54 / 109, atol=1e-12, wha
 # %% answer id=00-rate-by-day-answer
 def fraud_rate_by_day(df):
     ### BEGIN SOLUTION
+    # every transaction grouped by its day (the day numbers stay the index), then the day's share of frauds
     return df.groupby("day")["is_fraud"].mean().sort_index()
     ### END SOLUTION
 

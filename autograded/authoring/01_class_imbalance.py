@@ -66,6 +66,7 @@ def decision_report(y_true, y_pred, amounts):
     y_true, y_pred, amounts = np.asarray(y_true), np.asarray(y_pred), np.asarray(amounts, dtype=float)
     frauds, flagged = y_true == 1, y_pred == 1
     return {
+        # right when the decision matches the label: flagged frauds and genuine payments let through
         "accuracy": float((frauds == flagged).mean()),
         "recall": float((frauds & flagged).sum() / frauds.sum()),
         "frauds_missed": int((frauds & ~flagged).sum()),
@@ -154,7 +155,7 @@ check("01-undersampling")
 # the reference pipeline of the question at ratio 0.2 and seed 3, fitted once when the assignment
 # was written: 28,118 test payments (days 42-59), 182 of them frauds. The nearest wrong answers
 # are far outside these tolerances: the scaler after the sampler gives AP 0.49862 and a mean
-# probability of 0.07195; random_state=0 instead of seed, or fitting on every day, move both too.
+# probability of 0.07195; random_state=0 instead of seed gives AP 0.53778.
 _got = evaluate_undersampling(df.copy(), X.copy(), ratio=0.2, seed=3)
 _expect.equal(_got["n_test"], 28118, what="n_test")
 _expect.close(_got["test_fraud_rate"], 182 / 28118, atol=1e-12, what="test_fraud_rate")
@@ -183,7 +184,10 @@ BASE_RATE, RATIO = 0.005, 0.1
 
 # %% answer id=01-trained-rate-answer
 ### BEGIN SOLUTION
+# after sampling: RATIO frauds for every genuine payment, so RATIO frauds among 1 + RATIO payments
 trained_fraud_rate = RATIO / (1 + RATIO)
+# per 100 payments: 100 BASE_RATE frauds, all kept, need 100 BASE_RATE / RATIO genuine ones,
+# out of the 100 (1 - BASE_RATE) genuine payments there were
 genuine_share_kept = BASE_RATE / ((1 - BASE_RATE) * RATIO)
 ### END SOLUTION
 trained_fraud_rate, genuine_share_kept
@@ -220,7 +224,10 @@ _expect.close(genuine_share_kept, 0.05025125628140704, atol=1e-9, what="genuine_
 def correct_probabilities(proba, trained_rate, live_rate):
     ### BEGIN SOLUTION
     proba = np.asarray(proba, dtype=float)
-    factor = (live_rate / (1 - live_rate)) / (trained_rate / (1 - trained_rate))  # Bayes: odds x factor
+    # Bayes' rule on odds: a prior shift multiplies the odds of fraud by odds(live) / odds(trained)
+    factor = (live_rate / (1 - live_rate)) / (trained_rate / (1 - trained_rate))
+    # odds o = p / (1 - p) times factor, back to o' / (1 + o'), multiplied through by (1 - p):
+    # no division by zero at p = 1 (gives 1) and p = 0 (gives 0)
     return factor * proba / (factor * proba + 1 - proba)
     ### END SOLUTION
 
@@ -287,9 +294,11 @@ for _trained, _live, _expected in (
 # %% manual id=01-advice points=2
 # I would not approve it on this evidence. A PR-AUC of 0.93 at a 0.5% fraud rate is suspicious:
 # if SMOTE was applied before the split, the "held-out" set holds synthetic frauds made from
-# training frauds, so the score leaks. I would ask for the evaluation redone with resampling
-# inside the pipeline (training folds only), on a later period than training (a time split with
-# a gap for late chargebacks), and reported as precision and recall at the alert volume our team
+# training frauds, so the score leaks; and an average precision only compares at the same fraud
+# rate, so a held-out set enriched with frauds flatters it. I would ask for the evaluation redone
+# with resampling inside the pipeline (training folds only), on untouched payments of a later
+# period than training (a time split with a gap for late chargebacks, at our real fraud rate),
+# and reported as precision and recall at the alert volume our team
 # can review, precision@k and expected cost in money, next to the plain model's. Flagging 4% of
 # transactions when 0.5% are frauds means most alerts are false alarms: SMOTE inflated the
 # probabilities, so 0.5 is not a meaningful threshold. Before it drives decisions, its

@@ -78,9 +78,10 @@ def fraud_amount_in_top_k(y_true, scores, amounts, k):
     amounts = np.asarray(amounts, dtype=float)
     if not 1 <= k <= len(scores):
         raise ValueError(f"k must be between 1 and {len(scores)}, got {k}.")
-    kth = np.sort(scores)[::-1][k - 1]
+    kth = np.sort(scores)[::-1][k - 1]  # np.asarray above: positions, whatever a Series' index
     above, tied = scores > kth, scores == kth
-    fraud_money = np.where(y_true == 1, amounts, 0.0)
+    fraud_money = np.where(y_true == 1, amounts, 0.0)  # a genuine payment finds no fraud money
+    # everything above the k-th score is reviewed; the places left are shared among the tied
     return float(fraud_money[above].sum() + (k - above.sum()) * fraud_money[tied].sum() / tied.sum())
     ### END SOLUTION
 
@@ -151,7 +152,8 @@ _expect.close(
 def card_precision_one_day(cards, y_true, scores, k, blocked):
     ### BEGIN SOLUTION
     day = pd.DataFrame({"card": np.asarray(cards), "fraud": np.asarray(y_true), "score": np.asarray(scores)})
-    day = day[~day["card"].isin(list(blocked))]
+    day = day[~day["card"].isin(list(blocked))]  # blocked cards leave before ranking
+    # one row per card: its highest score, and fraud if any of its payments is
     per_card = day.groupby("card").agg(fraud=("fraud", "max"), score=("score", "max"))
     return metrics.precision_at_k(per_card["fraud"], per_card["score"], k)
     ### END SOLUTION
@@ -209,6 +211,7 @@ for _d, _expected_blocked, _expected_none in (
 # %% answer id=02-no-skill-answer
 def no_skill_average_precision(y_true):
     ### BEGIN SOLUTION
+    # one threshold flags every transaction at once: precision = the share of frauds, recall 1
     return float(np.mean(y_true))
     ### END SOLUTION
 

@@ -79,6 +79,7 @@ def expected_cost(y_true, y_pred, amounts, review_cost, friction_cost, claim_cos
     alerts = int((y_pred == 1).sum())
     false_alarms = int(((y_pred == 1) & (y_true == 0)).sum())
     missed = (y_pred == 0) & (y_true == 1)
+    # every alert is reviewed (a caught fraud too); a missed fraud is refunded and claimed
     return (
         review_cost * alerts
         + friction_cost * false_alarms
@@ -124,6 +125,7 @@ _expect.close(
 def savings(y_true, y_pred, amounts, review_cost, friction_cost, claim_cost):
     ### BEGIN SOLUTION
     y_true, y_pred, amounts = np.asarray(y_true), np.asarray(y_pred), np.asarray(amounts, dtype=float)
+    # the reference: no alert, so every fraud is refunded and claimed
     flag_nothing = float(amounts[y_true == 1].sum()) + claim_cost * int((y_true == 1).sum())
     alerts = int((y_pred == 1).sum())
     false_alarms = int(((y_pred == 1) & (y_true == 0)).sum())

@@ -138,7 +138,11 @@ def undersampling_scores_the_whole_test_period(evaluate_undersampling, TRAIN_DAY
 
 
 @undersampling_question.test(
-    hint="average_precision and mean_predicted are computed from probabilities: both lie in [0, 1]."
+    hint=[
+        "average_precision and mean_predicted are computed from probabilities: both lie in [0, 1].",
+        "average_precision is sklearn.metrics.average_precision_score(labels, probabilities) on the test rows, "
+        "not an accuracy of 0/1 predictions: the probabilities are predict_proba(...)[:, 1].",
+    ]
 )
 def undersampling_numbers_are_shares(evaluate_undersampling):
     """average precision and the mean probability lie between 0 and 1"""
@@ -148,8 +152,13 @@ def undersampling_numbers_are_shares(evaluate_undersampling):
 
 
 @undersampling_question.test(
-    hint="Put RandomUnderSampler(sampling_strategy=ratio, random_state=seed) inside the imblearn Pipeline, "
-    "between the scaler and the model."
+    hint=[
+        "Put RandomUnderSampler(sampling_strategy=ratio, random_state=seed) inside the imblearn Pipeline, "
+        "between the scaler and the model.",
+        "Exactly the three steps of the question, in that order: the scaler learns its means on every training "
+        "row, then the sampler drops genuine rows, then the model is fitted; and use the seed you are given "
+        "(random_state=seed), so that the grader can reproduce your numbers.",
+    ]
 )
 def undersampling_inflates_the_probabilities(evaluate_undersampling):
     """trained at 1 fraud per 2 genuines, the model predicts far more fraud than the true 5%"""
