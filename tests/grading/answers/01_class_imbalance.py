@@ -62,21 +62,8 @@ WRONG_ANSWERS = {
         "the amount of the frauds caught, not of those missed": _report(
             _ACCURACY, _RECALL, _MISSED, "amounts[frauds & flagged].sum()"
         ),
-        "precision (frauds among the alerts) instead of recall": _report(
-            _ACCURACY, "(frauds & flagged).sum() / max(flagged.sum(), 1)", _MISSED, _AMOUNT
-        ),
     },
     "01-undersampling-answer": {
-        "accuracy as the metric instead of average precision": (
-            "from sklearn.metrics import accuracy_score\n\n\n"
-            "def evaluate_undersampling(df, X, ratio, seed):\n"
-            + _SPLIT
-            + _PIPELINE
-            + "    proba = pipeline.fit(X[train], labels[train]).predict_proba(X[test])[:, 1]\n"
-            "    return {'n_test': int(test.sum()), 'test_fraud_rate': float(labels[test].mean()),\n"
-            "            'average_precision': float(accuracy_score(labels[test], proba >= 0.5)),\n"
-            "            'mean_predicted': float(proba.mean())}"
-        ),
         "random split instead of a time split": (
             "from sklearn.model_selection import train_test_split\n\n\n"
             "def evaluate_undersampling(df, X, ratio, seed):\n"
@@ -133,9 +120,6 @@ WRONG_ANSWERS = {
     "01-correction-answer": {
         "odds form that divides by zero at p = 1 (NaN for a certain fraud)": _correction(
             _ODDS_FACTOR + "    odds = proba / (1 - proba) * factor\n    return odds / (1 + odds)"
-        ),
-        "scales the probabilities by live_rate / trained_rate instead of the odds": _correction(
-            "    return proba * live_rate / trained_rate"
         ),
         "the rate ratio in place of the odds ratio": _correction(
             "    beta = live_rate / trained_rate\n    return beta * proba / (beta * proba - proba + 1)"
@@ -263,10 +247,6 @@ RIGHT_ANSWERS = {
                 "    with np.errstate(divide='ignore'):\n"
                 "        return expit(logit(proba) + shift)"
             )
-        ),
-        "the module's undersampling formula written out, beta = the odds ratio (any value)": _correction(
-            "    beta = (live_rate * (1 - trained_rate)) / (trained_rate * (1 - live_rate))\n"
-            "    return beta * proba / (beta * proba - proba + 1)"
         ),
         "a Python loop, returned as an array": (
             "def correct_probabilities(proba, trained_rate, live_rate):\n"

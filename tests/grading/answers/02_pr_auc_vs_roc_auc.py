@@ -289,5 +289,21 @@ RIGHT_ANSWERS = {
             "card_precision_b = _card_precision(df['score_b'])\n"
             "ship = np.array(['A', 'B'])[int(card_precision_b > card_precision_a)]"
         ),
+        "one table of (day, card), then the days in order": (
+            "_cards = (df.assign(a=df['score_a'], b=df['score_b'])\n"
+            "          .groupby(['day', 'customer_id'])[['is_fraud', 'a', 'b']].max().reset_index())\n\n\n"
+            "def _card_precision(column):\n"
+            "    found, total = [], 0.0\n"
+            "    days = sorted(_cards['day'].unique())\n"
+            "    for day in days:\n"
+            "        one = _cards[(_cards['day'] == day) & ~_cards['customer_id'].isin(found)]\n"
+            "        kth = np.sort(one[column].to_numpy())[::-1][BUDGET - 1]\n"
+            "        above, tied = one[one[column] > kth], one[one[column] == kth]\n"
+            "        total += (above['is_fraud'].sum() + (BUDGET - len(above)) * tied['is_fraud'].mean()) / BUDGET\n"
+            "        found += above.loc[above['is_fraud'] == 1, 'customer_id'].tolist()\n"
+            "    return total / len(days)\n\n\n"
+            "card_precision_a, card_precision_b = _card_precision('a'), _card_precision('b')\n"
+            "ship = 'B' if card_precision_b > card_precision_a else 'A'"
+        ),
     },
 }

@@ -286,5 +286,16 @@ RIGHT_ANSWERS = {
             "            saved += (money + CLAIM_COST - REVIEW_COST) if label == 1 else -(REVIEW_COST + FRICTION_COST)\n"
             "    return saved\n\n\n",
         ),
+        "the savings as what the caught frauds save minus what the alerts cost, amounts routed as a list": _tuned(
+            scorer="make_scorer(business_savings, response_method='predict').set_score_request(amount=True)",
+            fit=", amount=list(amount_val)",
+        ).replace(
+            _SAVINGS_FUNCTION.format(default="", claim="CLAIM_COST"),
+            "def business_savings(y_true, y_pred, amount):\n"
+            "    y_true, y_pred, amount = np.asarray(y_true), np.asarray(y_pred), np.asarray(amount, dtype=float)\n"
+            "    caught = (y_pred == 1) & (y_true == 1)\n"
+            "    alerts_cost = REVIEW_COST * (y_pred == 1).sum() + FRICTION_COST * ((y_pred == 1) & (y_true == 0)).sum()\n"
+            "    return float((amount[caught] + CLAIM_COST).sum() - alerts_cost)\n\n\n",
+        ),
     },
 }
