@@ -11,11 +11,13 @@
   ROC-AUC and PR curves under rare fraud.
 - :class:`PrevalenceSampler`: the same data at another base rate, by subsampling one class.
 - :class:`DayBootstrap`, :func:`day_bootstrap`: intervals from resampling whole days.
+- :func:`optimism`: a ranking metric in validation and at launch, and their gap (module 04).
 """
 
 from course.metrics.auc import pairwise_roc_auc, prevalence_weights, trapezoid_pr_auc
 from course.metrics.bootstrap import BootstrapResult, DayBootstrap, day_bootstrap
 from course.metrics.costs import CostModel, capacity_threshold, check_cost_model, cost_curve, least_cost_threshold
+from course.metrics.optimism import RANKING_METRICS, Optimism, optimism
 from course.metrics.prevalence import PrevalenceSampler
 from course.metrics.ranking import card_precision_at_k, daily_precision_at_k, precision_at_k, recall_at_k
 from course.metrics.threshold_sweep import ThresholdResult, ThresholdSweep
@@ -39,4 +41,7 @@ __all__ = [
     "BootstrapResult",
     "DayBootstrap",
     "day_bootstrap",
+    "RANKING_METRICS",
+    "Optimism",
+    "optimism",
 ]

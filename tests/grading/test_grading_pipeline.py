@@ -146,6 +146,8 @@ def test_tampered_test_cells_are_graded_with_the_original_tests(batch):
 
 
 def test_endless_loop_times_out_and_scores_zero_on_its_question_only(batch):
+    if batch.loop_student is None:
+        pytest.skip("the timeout is the pipeline's: tested once, on grading_batch.LOOP_ASSIGNMENT")
     student = batch.loop_student
     result = _result(batch, student)
     assert result.graded, result.reason
@@ -167,14 +169,15 @@ def test_malformed_submissions_are_reported_kept_and_the_rest_is_graded(batch):
     assert not batch.course.folder("submitted", "not-json", batch.assignment).exists()
 
     report = batch.reports["autograde"]
-    assert [r.student for r in report.failed] == ["not-json-direct"]
-    assert "not valid notebook JSON" in report.failed[0].reason
+    failed = [r for r in report.failed if r.student not in batch.attacks]  # attacks.py has its own tests
+    assert [r.student for r in failed] == ["not-json-direct"]
+    assert "not valid notebook JSON" in failed[0].reason
     graded = {r.student for r in report.results if r.graded}
     assert {
         "solution",
         "stub",
         batch.tampered_student,
-        batch.loop_student,
+        *([batch.loop_student] if batch.loop_student else []),
         *batch.wrong_plan,
         *batch.right_plan,
     } <= graded
