@@ -18,6 +18,7 @@ from course.metrics.auc import (
     prevalence_weights,
     trapezoid_pr_auc,
 )
+from course.metrics.bootstrap import BootstrapResult, DayBootstrap, day_bootstrap
 from course.metrics.prevalence import PrevalenceSampler
 from course.metrics.costs import CostModel, capacity_threshold, check_cost_model, least_cost_threshold
 from course.metrics.ranking import card_precision_at_k, precision_at_k, recall_at_k
@@ -39,4 +40,7 @@ __all__ = [
     "daily_precision_at_k",
     "compare_rankings",
     "PrevalenceSampler",
+    "BootstrapResult",
+    "DayBootstrap",
+    "day_bootstrap",
 ]
