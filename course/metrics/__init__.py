@@ -9,6 +9,9 @@
   :func:`daily_precision_at_k`, :func:`compare_rankings`: reading ROC-AUC and PR curves under
   rare fraud (module 02).
 - :class:`PrevalenceSampler`: the same data at another base rate, by subsampling one class.
+- :func:`expected_loss_decisions`: flag when p x (amount + friction) >= review + friction.
+- :func:`reliability_table`, :func:`expected_calibration_error`, :func:`ece_noise_floor`,
+  :func:`calibration_report`, :func:`fraud_forecast`: are the probabilities right (module 06)?
 """
 
 from course.metrics.auc import (
@@ -20,7 +23,20 @@ from course.metrics.auc import (
 )
 from course.metrics.bootstrap import BootstrapResult, DayBootstrap, day_bootstrap
 from course.metrics.prevalence import PrevalenceSampler
-from course.metrics.costs import CostModel, capacity_threshold, check_cost_model, least_cost_threshold
+from course.metrics.calibration import (
+    calibration_report,
+    ece_noise_floor,
+    expected_calibration_error,
+    fraud_forecast,
+    reliability_table,
+)
+from course.metrics.costs import (
+    CostModel,
+    capacity_threshold,
+    check_cost_model,
+    expected_loss_decisions,
+    least_cost_threshold,
+)
 from course.metrics.ranking import card_precision_at_k, precision_at_k, recall_at_k
 from course.metrics.threshold_sweep import ThresholdResult, ThresholdSweep
 
@@ -43,4 +59,10 @@ __all__ = [
     "BootstrapResult",
     "DayBootstrap",
     "day_bootstrap",
+    "expected_loss_decisions",
+    "reliability_table",
+    "expected_calibration_error",
+    "ece_noise_floor",
+    "calibration_report",
+    "fraud_forecast",
 ]
