@@ -50,6 +50,8 @@ BINNING_STRATEGIES = ("uniform", "quantile")
 #: Binomial intervals of a bin's fraud rate: Wilson score, or Clopper-Pearson ("exact").
 INTERVAL_METHODS = ("wilson", "exact")
 
+_ROUNDING = 1e-12  # probabilities this far outside [0, 1] are rounding errors, clipped back
+
 
 def check_probabilities(y_prob, *, name="y_prob"):
     """Return ``y_prob`` as a 1-D float64 array of probabilities in [0, 1].
@@ -68,7 +70,8 @@ def check_probabilities(y_prob, *, name="y_prob"):
     ------
     ValueError
         Not one-dimensional, empty, NaN or infinite values, or values outside [0, 1]
-        (a ``decision_function`` score, not a probability).
+        (a ``decision_function`` score, not a probability). Values within 1e-12 of [0, 1]
+        (rounding in a formula such as the prior correction) are clipped to it.
 
     Examples
     --------
@@ -82,6 +85,8 @@ def check_probabilities(y_prob, *, name="y_prob"):
     """
     values = check_scores(y_prob, name=name)
     if values.min() < 0 or values.max() > 1:
+        if values.min() >= -_ROUNDING and values.max() <= 1 + _ROUNDING:  # float rounding of a formula
+            return np.clip(values, 0.0, 1.0)
         raise ValueError(
             f"{name} must hold probabilities between 0 and 1, got values from {values.min():g} to "
             f"{values.max():g}: pass predict_proba(X)[:, 1], not a score from decision_function."

@@ -12,10 +12,12 @@ Every explorer can be driven from code: set a control's ``value`` and read
 
 from course.widgets.base import Explorer
 from course.widgets.base_rate_explorer import BaseRateExplorer
+from course.widgets.calibration_explorer import CalibrationExplorer
 from course.widgets.imbalance_explorer import ImbalanceExplorer
 from course.widgets.quiz import NumericQuestion, Question, Quiz
 from course.widgets.threshold_explorer import ThresholdExplorer
 
 __all__ = [
     "Explorer", "ThresholdExplorer", "BaseRateExplorer", "ImbalanceExplorer", "Quiz", "Question", "NumericQuestion",
+    "CalibrationExplorer",
 ]

@@ -1,0 +1,1 @@
+"""Each module's own experiments: one file per module, named after its notebook."""
