@@ -21,7 +21,7 @@ and an undersampled logistic regression.
   the expected-loss rule (:func:`course.metrics.expected_loss_decisions`) in EUR, the daily
   forecast of alerts and frauds, and a tuned threshold against calibration.
 - :func:`fraud_rate_drift`: when the fraud rate moves, the probabilities go stale, and the
-  prior-shift correction with its limit.
+  prior-shift correction and what it needs.
 - :func:`explorer_probabilities`, :func:`calibration_views`, :func:`calibration_view`: what
   :class:`course.widgets.CalibrationExplorer` precomputes and shows.
 
@@ -38,7 +38,7 @@ import numpy as np
 import pandas as pd
 from sklearn.calibration import CalibratedClassifierCV
 from sklearn.frozen import FrozenEstimator
-from sklearn.metrics import average_precision_score, roc_auc_score
+from sklearn.metrics import average_precision_score, brier_score_loss, log_loss, roc_auc_score
 from threadpoolctl import threadpool_limits
 
 from course._validation import check_amounts, check_binary_labels, check_same_length, check_scalar
@@ -47,6 +47,7 @@ from course.data.dataset import CANONICAL_SEED
 from course.imbalance import correct_undersampled_probabilities, make_strategy
 from course.metrics import (
     CostModel,
+    BootstrapResult,
     DayBootstrap,
     PrevalenceSampler,
     calibration_report,
@@ -59,7 +60,7 @@ from course.metrics import (
     reliability_table,
     ThresholdSweep,
 )
-from course.metrics.calibration import BINNING_STRATEGIES, check_probabilities
+from course.metrics.calibration import BINNING_STRATEGIES, _SortedProbabilities, _table_from_sums, check_probabilities
 from course.models import DEFAULT_PERIODS, make_fraud_model
 
 __all__ = [
@@ -211,6 +212,14 @@ def _predict(model, X):
         return model.predict_proba(X)[:, 1].astype(np.float64)
 
 
+def _kept_share(pipeline, y_train):
+    """Share of the training genuines an undersampling pipeline kept (1.0 without a sampler)."""
+    sampler = pipeline.named_steps["resample"]
+    if sampler == "passthrough":
+        return 1.0
+    return float(next(iter(sampler.sampling_strategy_.values()))) / int((np.asarray(y_train) == 0).sum())
+
+
 def fit_calibration_study(df=None, *, models=MODEL_NAMES, beta=0.05, extra_betas=(), calibration_days=14,
                           train_days=None, gap_days=None, test_days=None, seed=0):
     """Train the module's models on the first period; score the calibration window and the launch weeks.
@@ -296,10 +305,7 @@ def fit_calibration_study(df=None, *, models=MODEL_NAMES, beta=0.05, extra_betas
             undersampled[float(share)] = pipeline
     if "undersample" in names:
         fitted["undersample"] = undersampled[float(beta)]
-        kept = undersampled[float(beta)].named_steps["resample"]
-        betas["undersample"] = (
-            float(next(iter(kept.sampling_strategy_.values()))) / n_genuines if kept != "passthrough" else 1.0
-        )
+        betas["undersample"] = _kept_share(undersampled[float(beta)], labels["train"])
     scores = {}
     for window in _WINDOWS:
         for name, model in fitted.items():
@@ -391,7 +397,8 @@ def calibrated_probabilities(study, name, *, methods=METHODS):
     if isinstance(name, str):
         model, beta = study.models.get(name), study.betas.get(name)
     else:
-        model, beta = study.undersampled.get(float(name)), float(name)
+        model = study.undersampled.get(float(name))
+        beta = _kept_share(model, study.y_train) if model is not None else None
     if model is None:
         raise ValueError(f"no model {name!r} in this study: models {sorted(study.models)}, "
                          f"undersampled at {sorted(study.undersampled)}.")
@@ -550,11 +557,42 @@ def _decision_row(cost_model, labels, flagged, amounts, n_days):
     }
 
 
+def _row_costs(cost_model, labels, flagged, amounts):
+    """Each transaction's share of the expected cost (their sum is :func:`_cost`): linear in the rows."""
+    fraud = labels == 1
+    missed = amounts if cost_model.uses_amounts else np.full(labels.size, float(cost_model.fraud_loss))
+    return (cost_model.review_cost * flagged + cost_model.friction_cost * (flagged & ~fraud)
+            + missed * (fraud & ~flagged))
+
+
+def _sum_bootstrap(days, values, *, mean=False, seed=0):
+    """Day bootstrap of column sums (or means) of ``values``: the draws of ``DayBootstrap(days, seed=seed)``.
+
+    A sum over transactions is the sum over days of the day totals, so each resample is
+    the drawn days' counts times the day totals: the same numbers as
+    ``DayBootstrap.statistic`` with a sum (or mean), without rebuilding the rows.
+    """
+    boot = DayBootstrap(days, seed=seed)
+    values = np.asarray(values, dtype=np.float64).reshape(len(boot.day_index), -1)
+    per_day = np.zeros((boot.n_days, values.shape[1]))
+    np.add.at(per_day, boot.day_index, values)
+    estimate, draws = per_day.sum(axis=0), boot.counts @ per_day
+    if mean:
+        rows_per_day = np.bincount(boot.day_index, minlength=boot.n_days).astype(np.float64)
+        estimate, draws = estimate / rows_per_day.sum(), draws / (boot.counts @ rows_per_day)[:, None]
+    alpha = (1 - boot.confidence_level) / 2
+    low, high = np.quantile(draws, [alpha, 1 - alpha], axis=0)
+    return BootstrapResult(estimate=estimate, low=low, high=high, standard_error=draws.std(axis=0, ddof=1),
+                           confidence_level=boot.confidence_level, n_resamples=boot.n_resamples, n_days=boot.n_days)
+
+
 def _cost_difference(cost_model, labels, flags_a, flags_b, amounts, days, seed):
     """Day-bootstrap interval of cost(a) - cost(b), both on the same drawn days."""
-    def difference(y, a, b, money):
-        return _cost(cost_model, y, a, money) - _cost(cost_model, y, b, money)
-    return DayBootstrap(days, seed=seed).statistic(difference, labels, flags_a, flags_b, amounts)
+    rows = _row_costs(cost_model, labels, flags_a, amounts) - _row_costs(cost_model, labels, flags_b, amounts)
+    result = _sum_bootstrap(days, rows, seed=seed)
+    return BootstrapResult(estimate=float(result.estimate[0]), low=float(result.low[0]), high=float(result.high[0]),
+                           standard_error=float(result.standard_error[0]), confidence_level=result.confidence_level,
+                           n_resamples=result.n_resamples, n_days=result.n_days)
 
 
 def ranking_versus_money(y_true, before, after, *, amounts, days, cost_model=None, seed=0):
@@ -654,24 +692,26 @@ def compare_calibrations(y_true, probabilities, *, amounts, days, reference, cos
     if reference not in checked:
         raise ValueError(f"reference must be one of {list(checked)}, got {reference!r}.")
     n_days = len(np.unique(days))
+    keys = list(checked)
     flags = {key: expected_loss_decisions(p, amounts=money, cost_model=cost_model) for key, p in checked.items()}
-    boot = DayBootstrap(days, seed=seed)
+    ref = keys.index(reference)
+    # Brier and cost are sums over transactions: their differences with the reference, on
+    # the same drawn days (the draws of DayBootstrap(days, seed=seed))
+    squared = np.column_stack([(checked[key] - labels) ** 2 for key in keys])
+    costs = np.column_stack([_row_costs(cost_model, labels, flags[key], money) for key in keys])
+    brier_gap = _sum_bootstrap(days, squared - squared[:, [ref]], mean=True, seed=seed)
+    cost_gap = _sum_bootstrap(days, costs - costs[:, [ref]], seed=seed)
     rows = {}
-    for key, p in checked.items():
-        report = calibration_report(labels, p, n_bins=n_bins, strategy=strategy)
+    for i, key in enumerate(keys):
+        report = calibration_report(labels, checked[key], n_bins=n_bins, strategy=strategy)
         decisions = _decision_row(cost_model, labels, flags[key], money, n_days)
-
-        def differences(y, a, b, fa, fb, m):
-            return np.array([np.mean((a - y) ** 2) - np.mean((b - y) ** 2),
-                             _cost(cost_model, y, fa, m) - _cost(cost_model, y, fb, m)])
-
-        gap = boot.statistic(differences, labels, p, checked[reference], flags[key], flags[reference], money)
         rows[key] = {
             "brier": report["brier"], "log_loss": report["log_loss"], "ece": report["ece"],
             "mean_predicted": report["mean_predicted"], "alerts_per_day": decisions["alerts_per_day"],
             "expected_cost": decisions["expected_cost"],
-            "brier_diff": gap.estimate[0], "brier_diff_low": gap.low[0], "brier_diff_high": gap.high[0],
-            "cost_diff": gap.estimate[1], "cost_diff_low": gap.low[1], "cost_diff_high": gap.high[1],
+            "brier_diff": brier_gap.estimate[i], "brier_diff_low": brier_gap.low[i],
+            "brier_diff_high": brier_gap.high[i], "cost_diff": cost_gap.estimate[i], "cost_diff_low": cost_gap.low[i],
+            "cost_diff_high": cost_gap.high[i],
         }
     table = pd.DataFrame.from_dict(rows, orient="index")
     table.index.name = "method"
@@ -781,17 +821,23 @@ def money_of_calibration(y_true, uncalibrated, calibrated, *, amounts, days, cos
     if set(raw) != set(fixed):
         raise ValueError(f"uncalibrated and calibrated must have the same models, got {list(raw)} and {list(fixed)}.")
     n_days = len(np.unique(days))
+    keys = list(raw)
+    flags_raw = [expected_loss_decisions(raw[key], amounts=money, cost_model=cost_model) for key in keys]
+    flags_fixed = [expected_loss_decisions(fixed[key], amounts=money, cost_model=cost_model) for key in keys]
+
+    saving = _sum_bootstrap(days, np.column_stack([
+        _row_costs(cost_model, labels, a, money) - _row_costs(cost_model, labels, b, money)
+        for a, b in zip(flags_raw, flags_fixed)
+    ]), seed=seed)
     rows = {}
-    for key in raw:
-        flags_raw = expected_loss_decisions(raw[key], amounts=money, cost_model=cost_model)
-        flags_fixed = expected_loss_decisions(fixed[key], amounts=money, cost_model=cost_model)
-        saving = _cost_difference(cost_model, labels, flags_raw, flags_fixed, money, days, seed)
+    for i, key in enumerate(keys):
         rows[key] = {
-            "alerts_per_day_raw": flags_raw.sum() / n_days, "alerts_per_day_calibrated": flags_fixed.sum() / n_days,
-            "cost_raw": _cost(cost_model, labels, flags_raw, money),
-            "cost_calibrated": _cost(cost_model, labels, flags_fixed, money),
-            "saving": saving.estimate, "saving_low": saving.low, "saving_high": saving.high,
-            "inside_noise": bool(saving.contains(0.0)),
+            "alerts_per_day_raw": flags_raw[i].sum() / n_days, "alerts_per_day_calibrated": flags_fixed[i].sum() / n_days,
+            "cost_raw": _cost(cost_model, labels, flags_raw[i], money),
+            "cost_calibrated": _cost(cost_model, labels, flags_fixed[i], money),
+            "saving": float(saving.estimate[i]), "saving_low": float(saving.low[i]),
+            "saving_high": float(saving.high[i]),
+            "inside_noise": bool(saving.low[i] <= 0 <= saving.high[i]),
         }
     table = pd.DataFrame.from_dict(rows, orient="index")
     table.index.name = "model"
@@ -926,51 +972,51 @@ def _shift_to_fraud_rate(p, old_rate, new_rate):
     return p * factor / (p * factor + 1 - p)
 
 
-def fraud_rate_drift(study, *, name="logreg", method="sigmoid", multipliers=(1.0, 2.0, 3.0), world=None,
-                     cost_model=None, n_bins=10, seed=0):
-    """The same model and calibrator when the fraud rate moves at the launch, and the prior-shift correction.
+def fraud_rate_drift(study, *, name="logreg", method="none", multipliers=(1.0, 2.0, 3.0), world=None, n_bins=10,
+                     seed=0):
+    """The same probabilities when the fraud rate of the launch weeks moves, and the prior-shift correction.
 
-    Two kinds of change, each at the ``multipliers`` of the launch weeks' fraud rate:
+    Two kinds of change, each at the ``multipliers`` of the fraud rate:
 
     - ``"fraud wave"``: :func:`course.data.simulate_transactions` with the study's seed and a
       :class:`course.data.Drift` whose ``fraud_rate_multiplier`` applies from the first
       launch day. The training and calibration windows are byte-identical to the study's,
-      so the same fitted model and calibrator meet the change only on the launch weeks.
-      More compromised terminals and leaked cards also change the features.
+      so the same fitted model meets the change only on the launch weeks. More compromised
+      terminals and leaked cards also change the features (recent frauds on a terminal or card).
     - ``"mix only"``: the study's own launch weeks, subsampled within each class
       (:class:`course.metrics.PrevalenceSampler`) to ``multiplier`` times their fraud rate:
       frauds and genuine payments look exactly as before, only their mix changes.
 
-    The prior-shift correction multiplies the odds of every probability by
-    ``odds(new rate) / odds(old rate)``, with the old rate that of the calibration window and
-    the new one observed (known only once the labels are in: module 05). It is exact for a
-    change of mix only; when the features move too, the model already follows part of the
-    change and the correction overshoots (module 07).
+    The reference is the launch weeks without any change (multiplier 1): the
+    prior-shift correction multiplies the odds of every probability by
+    ``odds(new rate) / odds(reference rate)``, the new rate being the one observed (known
+    only once the labels are in: module 05). It is exact in expectation for a change of mix
+    when the probabilities were calibrated at the reference rate.
 
     Parameters
     ----------
     study : CalibrationStudy
         Built on the course's dataset (or on ``world``).
     name : str, default="logreg"
-    method : {"none", "sigmoid", "isotonic"}, default="sigmoid"
-        The calibration fitted on the study's calibration window.
+    method : {"none", "sigmoid", "isotonic"}, default="none"
+        The probabilities: the model's own, or calibrated on the study's calibration window.
     multipliers : sequence of float, default=(1.0, 2.0, 3.0)
     world : dict, optional
         Arguments of ``simulate_transactions`` that built the study's data; default: the
         course's dataset (``seed=CANONICAL_SEED``, default sizes).
-    cost_model : CostModel, default=DEFAULT_COST_MODEL
     n_bins : int, default=10
         Quantile bins of the ECE.
     seed : int, default=0
-        Of the subsamples.
+        Of the subsamples and of the noise floor.
 
     Returns
     -------
     pandas.DataFrame
-        Index (``change``, ``multiplier``); columns ``fraud_rate``, ``mean_predicted``,
-        ``roc_auc``, ``ece``, ``cost`` (the expected-loss rule with the stale probabilities),
-        then after the prior-shift correction ``mean_corrected``, ``ece_corrected`` and
-        ``cost_corrected``.
+        Index (``change``, ``multiplier``); columns ``fraud_rate``, ``frauds``,
+        ``mean_predicted``, ``roc_auc``, ``ece`` (of the stale probabilities), then after the
+        prior-shift correction ``mean_corrected``, ``ece_corrected`` and ``ece_floor`` (95th
+        percentile of the ECE a calibrated model would show there,
+        :func:`course.metrics.ece_noise_floor`).
 
     Examples
     --------
@@ -987,7 +1033,6 @@ def fraud_rate_drift(study, *, name="logreg", method="sigmoid", multipliers=(1.0
         raise TypeError(f"study must be a CalibrationStudy (fit_calibration_study), got {type(study).__name__}.")
     if method not in ("none", "sigmoid", "isotonic"):
         raise ValueError(f'method must be "none", "sigmoid" or "isotonic", got {method!r}.')
-    cost_model = check_cost_model(cost_model, default=DEFAULT_COST_MODEL)
     model = study.models.get(name)
     if model is None:
         raise ValueError(f"no model {name!r} in this study: {sorted(study.models)}.")
@@ -995,21 +1040,20 @@ def fraud_rate_drift(study, *, name="logreg", method="sigmoid", multipliers=(1.0
                    for m in multipliers]
     scorer = model if method == "none" else fit_calibrator(model, study.X_calibration, study.y_calibration,
                                                            method=method)
-    old_rate = float(study.y_calibration.mean())
+    reference_rate = float(study.y_launch.mean())
     world = dict(world) if world is not None else {"seed": CANONICAL_SEED}
     start, end = int(study.launch["day"].min()), int(study.launch["day"].max())
 
-    def row(labels, p, money):
-        corrected = _shift_to_fraud_rate(p, old_rate, float(labels.mean()))
+    def row(labels, p):
+        corrected = _shift_to_fraud_rate(p, reference_rate, float(labels.mean()))
+        floor = ece_noise_floor(corrected, n_bins=n_bins, strategy="quantile", n_resamples=200, seed=seed)
         return {
-            "fraud_rate": float(labels.mean()), "mean_predicted": float(p.mean()),
+            "fraud_rate": float(labels.mean()), "frauds": int(labels.sum()), "mean_predicted": float(p.mean()),
             "roc_auc": float(roc_auc_score(labels, p)),
             "ece": expected_calibration_error(labels, p, n_bins=n_bins, strategy="quantile"),
-            "cost": _cost(cost_model, labels, expected_loss_decisions(p, amounts=money, cost_model=cost_model), money),
             "mean_corrected": float(corrected.mean()),
             "ece_corrected": expected_calibration_error(labels, corrected, n_bins=n_bins, strategy="quantile"),
-            "cost_corrected": _cost(cost_model, labels,
-                                    expected_loss_decisions(corrected, amounts=money, cost_model=cost_model), money),
+            "ece_floor": float(np.quantile(floor, 0.95)),
         }
 
     rows = {}
@@ -1017,26 +1061,27 @@ def fraud_rate_drift(study, *, name="logreg", method="sigmoid", multipliers=(1.0
         drifted = simulate_transactions(**world, drift=Drift(start_day=start, fraud_rate_multiplier=multiplier))
         launch = ((drifted["day"] >= start) & (drifted["day"] <= end)).to_numpy()
         X = build_features(drifted)[FEATURE_COLUMNS][launch]
-        rows[("fraud wave", multiplier)] = row(
-            drifted.loc[launch, "is_fraud"].to_numpy(dtype=np.int8), _predict(scorer, X),
-            drifted.loc[launch, "amount"].to_numpy(dtype=np.float64),
-        )
+        rows[("fraud wave", multiplier)] = row(drifted.loc[launch, "is_fraud"].to_numpy(dtype=np.int8),
+                                               _predict(scorer, X))
     p_launch, sampler = _predict(scorer, study.X_launch), PrevalenceSampler(study.y_launch, seed=seed)
     for multiplier in multipliers:
-        kept = sampler.mask(min(sampler.natural_prevalence * multiplier, 0.5))
-        rows[("mix only", multiplier)] = row(study.y_launch[kept], p_launch[kept], study.amounts_launch[kept])
+        kept = sampler.mask(min(reference_rate * multiplier, 0.5))
+        rows[("mix only", multiplier)] = row(study.y_launch[kept], p_launch[kept])
     table = pd.DataFrame.from_dict(rows, orient="index")
     table.index = pd.MultiIndex.from_tuples(table.index, names=["change", "multiplier"])
     return table
 
 
-def explorer_probabilities(study, *, methods=METHODS):
+def explorer_probabilities(study, *, methods=METHODS, known=None):
     """Every choice the calibration explorer offers, computed once: launch probabilities by key.
 
     Parameters
     ----------
     study : CalibrationStudy
     methods : sequence of str, default=METHODS
+    known : dict of str -> dict of str -> array-like, optional
+        Probabilities already computed by :func:`calibrated_probabilities` for some models
+        (``{name: {method: probabilities}}``): used as they are, not fitted again.
 
     Returns
     -------
@@ -1056,14 +1101,25 @@ def explorer_probabilities(study, *, methods=METHODS):
     """
     if not isinstance(study, CalibrationStudy):
         raise TypeError(f"study must be a CalibrationStudy (fit_calibration_study), got {type(study).__name__}.")
+    methods = list(methods)
+    known = dict(known or {})
+    main_share = next((share for share, model in study.undersampled.items()
+                       if model is study.models.get("undersample")), None)
+
+    def probabilities_of(model_key, known_name):
+        given = known.get(known_name, {}) if known_name is not None else {}
+        missing = [m for m in methods if m not in given]
+        computed = calibrated_probabilities(study, model_key, methods=missing) if missing else {}
+        return {m: check_probabilities(given[m], name=f"known[{known_name!r}][{m!r}]") if m in given else computed[m]
+                for m in methods}
+
     result = {}
     for name in study.models:
-        if name == "undersample":
-            continue
-        for method, p in calibrated_probabilities(study, name, methods=methods).items():
-            result[(name, 1.0, method)] = p
+        if name != "undersample":
+            for method, p in probabilities_of(name, name).items():
+                result[(name, 1.0, method)] = p
     for share in sorted(study.undersampled, reverse=True):
-        for method, p in calibrated_probabilities(study, share, methods=methods).items():
+        for method, p in probabilities_of(share, "undersample" if share == main_share else None).items():
             result[("undersample", share, method)] = p
     return result
 
@@ -1071,14 +1127,19 @@ def explorer_probabilities(study, *, methods=METHODS):
 def _unbinned_numbers(labels, p, money, n_days, cost_model):
     """The numbers of one set of probabilities that do not depend on the bins."""
     flags = expected_loss_decisions(p, amounts=money, cost_model=cost_model)
-    report = calibration_report(labels, p, n_bins=1)
-    return {"brier": report["brier"], "log_loss": report["log_loss"], "mean_predicted": report["mean_predicted"],
-            "alerts_per_day": float(flags.sum()) / n_days, "cost": _cost(cost_model, labels, flags, money)}
+    return {"brier": float(brier_score_loss(labels, p, pos_label=1)), "log_loss": float(log_loss(labels, p, labels=[0, 1])),
+            "mean_predicted": float(p.mean()), "alerts_per_day": float(flags.sum()) / n_days,
+            "cost": _cost(cost_model, labels, flags, money)}
 
 
-def _binned_numbers(labels, p, n_bins, strategy):
-    """The ECE, the bins off their interval, and the reliability table of one binning."""
-    table = reliability_table(labels, p, n_bins=n_bins, strategy=strategy)
+def _binned_numbers(ranked, n_bins, strategy):
+    """The ECE, the bins off their interval, and the reliability table of one binning.
+
+    ``ranked`` is the :class:`course.metrics.calibration._SortedProbabilities` of the
+    probabilities (sorted once for every binning); the table is
+    :func:`course.metrics.reliability_table`'s, with its 95% Wilson intervals.
+    """
+    table = _table_from_sums(*ranked.sums(n_bins, strategy), ranked.p.size, 0.95, "wilson")
     ece = float((table["weight"] * table["gap"].abs()).sum())
     return {"ece": ece, "bins_off": int((~table["inside"]).sum())}, table
 
@@ -1145,7 +1206,7 @@ def calibration_view(y_true, y_prob, y_prob_uncalibrated, *, amounts, n_days, co
     for name, values in (("y_prob", y_prob), ("y_prob_uncalibrated", y_prob_uncalibrated)):
         p = check_probabilities(values, name=name)
         check_same_length(y_true=labels, **{name: p})
-        binned, _ = _binned_numbers(labels, p, n_bins, strategy)
+        binned, _ = _binned_numbers(_SortedProbabilities(labels, p), n_bins, strategy)
         parts.append({**_unbinned_numbers(labels, p, money, n_days, cost_model), **binned})
     nothing = _cost(cost_model, labels, np.zeros(labels.size, dtype=bool), money)
     return _view(parts[0], parts[1], float(labels.mean()), nothing)
@@ -1205,10 +1266,11 @@ def calibration_views(y_true, probabilities, *, amounts, n_days, cost_model=None
     nothing = _cost(cost_model, labels, np.zeros(labels.size, dtype=bool), money)
     fraud_rate = float(labels.mean())
     unbinned = {key: _unbinned_numbers(labels, p, money, n_days, cost_model) for key, p in checked.items()}
+    ranked = {key: _SortedProbabilities(labels, p) for key, p in checked.items()}
     views = {}
     for strategy in strategies:
         for n_bins in bins:
-            binned = {key: _binned_numbers(labels, p, n_bins, strategy) for key, p in checked.items()}
+            binned = {key: _binned_numbers(ranked[key], n_bins, strategy) for key in checked}
             for key in checked:
                 reference = key[:2] + ("none",)
                 chosen = {**unbinned[key], **binned[key][0]}

@@ -7,7 +7,8 @@ import html
 import ipywidgets as widgets
 import numpy as np
 from matplotlib.collections import LineCollection
-from matplotlib.ticker import NullFormatter, PercentFormatter
+import pandas as pd
+from matplotlib.ticker import FuncFormatter, NullFormatter
 
 from course.lessons.calibration import METHOD_LABELS, MODEL_LABELS, calibration_views
 from course.widgets.base import Explorer, value_html
@@ -143,6 +144,38 @@ class CalibrationExplorer(Explorer):
         beta = self.beta_slider.value if len(betas) > 1 else betas[0]
         return (model, beta, self.method_buttons.value, self.bins_slider.value, self.strategy_buttons.value)
 
+    def table(self, n_bins=10, strategy="quantile"):
+        """Every model and calibration at one binning, as a DataFrame (one row per choice).
+
+        Parameters
+        ----------
+        n_bins : int, default=10
+            One of the explorer's bins.
+        strategy : {"quantile", "uniform"}, default="quantile"
+
+        Returns
+        -------
+        pandas.DataFrame
+            Index (``model``, ``beta``, ``method``); columns: the numbers of
+            :func:`course.lessons.calibration.calibration_view`.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from course.widgets import CalibrationExplorer
+        >>> rng = np.random.default_rng(0)
+        >>> p = rng.beta(0.5, 40, 3_000); y = (rng.random(3_000) < p).astype(int)
+        >>> explorer = CalibrationExplorer(y, {("m", 1.0, "none"): p}, amounts=rng.gamma(2, 50, 3_000), n_days=10)
+        >>> explorer.table().index.tolist()
+        [('m', 1.0, 'none')]
+        """
+        rows = {key[:3]: view["numbers"] for key, view in self.views.items() if key[3:] == (n_bins, strategy)}
+        if not rows:
+            raise ValueError(f"no view with {n_bins!r} {strategy!r} bins: bins are {list(self.bins_slider.options)}.")
+        table = pd.DataFrame.from_dict(rows, orient="index")
+        table.index = pd.MultiIndex.from_tuples(table.index, names=["model", "beta", "method"])
+        return table
+
     def _model_changed(self, change):
         self.beta_slider.disabled = len(self.betas[change["new"]]) < 2
 
@@ -174,12 +207,11 @@ class CalibrationExplorer(Explorer):
             empty = self._animate(ax_rel.plot([], [], "v", color=color, alpha=alpha, markersize=5)[0])
             self._reliability[name] = (bars, line, empty)
         ax_rel.legend(fontsize="x-small", loc="upper left")
-        for ax in (ax_rel,):
-            ax.xaxis.set_major_formatter(PercentFormatter(1.0, decimals=None))
-            ax.yaxis.set_major_formatter(PercentFormatter(1.0, decimals=None))
-            ax.xaxis.set_minor_formatter(NullFormatter())
-            ax.yaxis.set_minor_formatter(NullFormatter())
-            ax.tick_params(labelsize="x-small")
+        percent = FuncFormatter(lambda x, _: f"{x:.{max(0, -int(np.floor(np.log10(x * 100))))}%}" if x > 0 else "")
+        for axis in (ax_rel.xaxis, ax_rel.yaxis):
+            axis.set_major_formatter(percent)
+            axis.set_minor_formatter(NullFormatter())
+        ax_rel.tick_params(labelsize="x-small")
         # costs relative to flagging nothing; the axis fits every choice, so a change only blits
         relative = [v["numbers"][k] / v["numbers"]["cost_flag_nothing"] for v in self.views.values()
                     for k in ("cost", "cost_uncalibrated") if v["numbers"]["cost_flag_nothing"] > 0]
@@ -192,8 +224,6 @@ class CalibrationExplorer(Explorer):
         ax_cost.tick_params(labelsize="x-small")
         ax_cost.legend(fontsize="x-small", loc="upper right")
         self._bars = [self._animate(ax_cost.bar([x], [0.0], color=c, width=0.6)[0]) for x, c in ((0, "C3"), (1, "C0"))]
-        self._bar_labels = [self._animate(ax_cost.text(x, 0.0, "", ha="center", va="bottom", fontsize="x-small"))
-                            for x in (0, 1)]
 
     def _compute(self):
         view = self.views.get(self.choice)
@@ -217,11 +247,8 @@ class CalibrationExplorer(Explorer):
             zero = rate == 0
             empty.set_data(x[zero], np.full(zero.sum(), _FLOOR))
         nothing = values["cost_flag_nothing"]
-        for bar, label, cost in zip(self._bars, self._bar_labels, (values["cost_uncalibrated"], values["cost"])):
-            height = cost / nothing if nothing > 0 else 0.0
-            bar.set_height(height)
-            label.set_position((bar.get_x() + bar.get_width() / 2, height))
-            label.set_text(f"EUR {cost:,.0f}")
+        for bar, cost in zip(self._bars, (values["cost_uncalibrated"], values["cost"])):
+            bar.set_height(cost / nothing if nothing > 0 else 0.0)
 
     def _numbers_html(self, values):
         def cell(name):
