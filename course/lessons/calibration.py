@@ -44,7 +44,7 @@ from threadpoolctl import threadpool_limits
 from course._validation import check_amounts, check_binary_labels, check_same_length, check_scalar
 from course.data import FEATURE_COLUMNS, Drift, build_features, load_transactions, simulate_transactions, time_split
 from course.data.dataset import CANONICAL_SEED
-from course.imbalance import correct_undersampled_probabilities, make_strategy
+from course.lessons.class_imbalance import correct_undersampled_probabilities, make_strategy
 from course.metrics import (
     CostModel,
     BootstrapResult,
