@@ -46,10 +46,11 @@ from course.data import FEATURE_COLUMNS, Drift, build_features, load_transaction
 from course.data.dataset import CANONICAL_SEED
 from course.lessons.class_imbalance import correct_undersampled_probabilities, make_strategy
 from course.metrics import (
-    CostModel,
     BootstrapResult,
+    CostModel,
     DayBootstrap,
     PrevalenceSampler,
+    ThresholdSweep,
     calibration_report,
     check_cost_model,
     ece_noise_floor,
@@ -58,7 +59,6 @@ from course.metrics import (
     fraud_forecast,
     least_cost_threshold,
     reliability_table,
-    ThresholdSweep,
 )
 from course.metrics.calibration import BINNING_STRATEGIES, _SortedProbabilities, _table_from_sums, check_probabilities
 from course.models import DEFAULT_PERIODS, make_fraud_model
@@ -220,8 +220,18 @@ def _kept_share(pipeline, y_train):
     return float(next(iter(sampler.sampling_strategy_.values()))) / int((np.asarray(y_train) == 0).sum())
 
 
-def fit_calibration_study(df=None, *, models=MODEL_NAMES, beta=0.05, extra_betas=(), calibration_days=14,
-                          train_days=None, gap_days=None, test_days=None, seed=0):
+def fit_calibration_study(
+    df=None,
+    *,
+    models=MODEL_NAMES,
+    beta=0.05,
+    extra_betas=(),
+    calibration_days=14,
+    train_days=None,
+    gap_days=None,
+    test_days=None,
+    seed=0,
+):
     """Train the module's models on the first period; score the calibration window and the launch weeks.
 
     The split is :func:`course.data.time_split` with :data:`course.models.DEFAULT_PERIODS`
@@ -268,8 +278,9 @@ def fit_calibration_study(df=None, *, models=MODEL_NAMES, beta=0.05, extra_betas
     for key, value in (("train_days", train_days), ("gap_days", gap_days), ("test_days", test_days)):
         if value is not None:
             periods[key] = value
-    calibration_days = check_scalar(calibration_days, "calibration_days", int, min_val=1,
-                                    max_val=periods["test_days"] - 1)
+    calibration_days = check_scalar(
+        calibration_days, "calibration_days", int, min_val=1, max_val=periods["test_days"] - 1
+    )
     train_mask, test_mask = time_split(df, **periods)
     test_days_index = df["day"].to_numpy()
     first_test_day = int(test_days_index[test_mask].min())
@@ -315,10 +326,19 @@ def fit_calibration_study(df=None, *, models=MODEL_NAMES, beta=0.05, extra_betas
                 scores[("undersample", window)] if model is fitted.get("undersample") else _predict(model, X[window])
             )
     return CalibrationStudy(
-        train=frames["train"], calibration=frames["calibration"], launch=frames["launch"],
-        X_train=X["train"], X_calibration=X["calibration"], X_launch=X["launch"],
-        y_train=labels["train"], y_calibration=labels["calibration"], y_launch=labels["launch"],
-        models=fitted, betas=betas, undersampled=undersampled, scores=scores,
+        train=frames["train"],
+        calibration=frames["calibration"],
+        launch=frames["launch"],
+        X_train=X["train"],
+        X_calibration=X["calibration"],
+        X_launch=X["launch"],
+        y_train=labels["train"],
+        y_calibration=labels["calibration"],
+        y_launch=labels["launch"],
+        models=fitted,
+        betas=betas,
+        undersampled=undersampled,
+        scores=scores,
     )
 
 
@@ -400,8 +420,10 @@ def calibrated_probabilities(study, name, *, methods=METHODS):
         model = study.undersampled.get(float(name))
         beta = _kept_share(model, study.y_train) if model is not None else None
     if model is None:
-        raise ValueError(f"no model {name!r} in this study: models {sorted(study.models)}, "
-                         f"undersampled at {sorted(study.undersampled)}.")
+        raise ValueError(
+            f"no model {name!r} in this study: models {sorted(study.models)}, "
+            f"undersampled at {sorted(study.undersampled)}."
+        )
     raw = study.probabilities(name)
     result = {}
     for method in methods:
@@ -519,12 +541,17 @@ def ece_by_binning(y_true, y_prob, *, bins=(5, 10, 20, 50), strategies=BINNING_S
         for n_bins in bins:
             table = reliability_table(labels, p, n_bins=n_bins, strategy=strategy)
             floor = ece_noise_floor(p, n_bins=n_bins, strategy=strategy, n_resamples=n_resamples, seed=seed)
-            rows.append({
-                "strategy": strategy, "n_bins": int(n_bins),
-                "ece": expected_calibration_error(labels, p, n_bins=n_bins, strategy=strategy),
-                "floor_median": float(np.median(floor)), "floor_95": float(np.quantile(floor, 0.95)),
-                "filled_bins": len(table), "bins_with_a_fraud": int((table["frauds"] > 0).sum()),
-            })
+            rows.append(
+                {
+                    "strategy": strategy,
+                    "n_bins": int(n_bins),
+                    "ece": expected_calibration_error(labels, p, n_bins=n_bins, strategy=strategy),
+                    "floor_median": float(np.median(floor)),
+                    "floor_95": float(np.quantile(floor, 0.95)),
+                    "filled_bins": len(table),
+                    "bins_with_a_fraud": int((table["frauds"] > 0).sum()),
+                }
+            )
     return pd.DataFrame(rows).set_index(["strategy", "n_bins"])
 
 
@@ -539,12 +566,14 @@ def _check_money_inputs(y_true, amounts, days, cost_model):
 def _cost(cost_model, labels, flagged, amounts):
     """Expected cost of hard decisions (CostModel.expected_cost), fast enough for a bootstrap."""
     fraud = labels == 1
-    return float(cost_model.expected_cost(
-        alerts=int(flagged.sum()),
-        false_positives=int((flagged & ~fraud).sum()),
-        false_negatives=int((fraud & ~flagged).sum()),
-        missed_fraud_amount=float(amounts[fraud & ~flagged].sum()),
-    ))
+    return float(
+        cost_model.expected_cost(
+            alerts=int(flagged.sum()),
+            false_positives=int((flagged & ~fraud).sum()),
+            false_negatives=int((fraud & ~flagged).sum()),
+            missed_fraud_amount=float(amounts[fraud & ~flagged].sum()),
+        )
+    )
 
 
 def _decision_row(cost_model, labels, flagged, amounts, n_days):
@@ -561,8 +590,9 @@ def _row_costs(cost_model, labels, flagged, amounts):
     """Each transaction's share of the expected cost (their sum is :func:`_cost`): linear in the rows."""
     fraud = labels == 1
     missed = amounts if cost_model.uses_amounts else np.full(labels.size, float(cost_model.fraud_loss))
-    return (cost_model.review_cost * flagged + cost_model.friction_cost * (flagged & ~fraud)
-            + missed * (fraud & ~flagged))
+    return (
+        cost_model.review_cost * flagged + cost_model.friction_cost * (flagged & ~fraud) + missed * (fraud & ~flagged)
+    )
 
 
 def _sum_bootstrap(days, values, *, mean=False, seed=0):
@@ -582,17 +612,30 @@ def _sum_bootstrap(days, values, *, mean=False, seed=0):
         estimate, draws = estimate / rows_per_day.sum(), draws / (boot.counts @ rows_per_day)[:, None]
     alpha = (1 - boot.confidence_level) / 2
     low, high = np.quantile(draws, [alpha, 1 - alpha], axis=0)
-    return BootstrapResult(estimate=estimate, low=low, high=high, standard_error=draws.std(axis=0, ddof=1),
-                           confidence_level=boot.confidence_level, n_resamples=boot.n_resamples, n_days=boot.n_days)
+    return BootstrapResult(
+        estimate=estimate,
+        low=low,
+        high=high,
+        standard_error=draws.std(axis=0, ddof=1),
+        confidence_level=boot.confidence_level,
+        n_resamples=boot.n_resamples,
+        n_days=boot.n_days,
+    )
 
 
 def _cost_difference(cost_model, labels, flags_a, flags_b, amounts, days, seed):
     """Day-bootstrap interval of cost(a) - cost(b), both on the same drawn days."""
     rows = _row_costs(cost_model, labels, flags_a, amounts) - _row_costs(cost_model, labels, flags_b, amounts)
     result = _sum_bootstrap(days, rows, seed=seed)
-    return BootstrapResult(estimate=float(result.estimate[0]), low=float(result.low[0]), high=float(result.high[0]),
-                           standard_error=float(result.standard_error[0]), confidence_level=result.confidence_level,
-                           n_resamples=result.n_resamples, n_days=result.n_days)
+    return BootstrapResult(
+        estimate=float(result.estimate[0]),
+        low=float(result.low[0]),
+        high=float(result.high[0]),
+        standard_error=float(result.standard_error[0]),
+        confidence_level=result.confidence_level,
+        n_resamples=result.n_resamples,
+        n_days=result.n_days,
+    )
 
 
 def ranking_versus_money(y_true, before, after, *, amounts, days, cost_model=None, seed=0):
@@ -648,8 +691,9 @@ def ranking_versus_money(y_true, before, after, *, amounts, days, cost_model=Non
     return table, changed, _cost_difference(cost_model, labels, flags["after"], flags["before"], money, days, seed)
 
 
-def compare_calibrations(y_true, probabilities, *, amounts, days, reference, cost_model=None, n_bins=10,
-                         strategy="quantile", seed=0):
+def compare_calibrations(
+    y_true, probabilities, *, amounts, days, reference, cost_model=None, n_bins=10, strategy="quantile", seed=0
+):
     """Several calibrations of one model on the launch weeks, each against a reference.
 
     Parameters
@@ -706,11 +750,17 @@ def compare_calibrations(y_true, probabilities, *, amounts, days, reference, cos
         report = calibration_report(labels, checked[key], n_bins=n_bins, strategy=strategy)
         decisions = _decision_row(cost_model, labels, flags[key], money, n_days)
         rows[key] = {
-            "brier": report["brier"], "log_loss": report["log_loss"], "ece": report["ece"],
-            "mean_predicted": report["mean_predicted"], "alerts_per_day": decisions["alerts_per_day"],
+            "brier": report["brier"],
+            "log_loss": report["log_loss"],
+            "ece": report["ece"],
+            "mean_predicted": report["mean_predicted"],
+            "alerts_per_day": decisions["alerts_per_day"],
             "expected_cost": decisions["expected_cost"],
-            "brier_diff": brier_gap.estimate[i], "brier_diff_low": brier_gap.low[i],
-            "brier_diff_high": brier_gap.high[i], "cost_diff": cost_gap.estimate[i], "cost_diff_low": cost_gap.low[i],
+            "brier_diff": brier_gap.estimate[i],
+            "brier_diff_low": brier_gap.low[i],
+            "brier_diff_high": brier_gap.high[i],
+            "cost_diff": cost_gap.estimate[i],
+            "cost_diff_low": cost_gap.low[i],
             "cost_diff_high": cost_gap.high[i],
         }
     table = pd.DataFrame.from_dict(rows, orient="index")
@@ -773,14 +823,21 @@ def isotonic_overfitting(study, name, *, calibration_days=(4, 8, 14), n_bins=10)
             window_report = calibration_report(y_window, p_window, n_bins=n_bins, strategy="quantile")
             launch_report = calibration_report(study.y_launch, p_launch, n_bins=n_bins, strategy="quantile")
             at_zero = p_launch == 0
-            rows.append({
-                "days": length, "method": method, "frauds": int(y_window.sum()),
-                "brier_window": window_report["brier"], "brier_launch": launch_report["brier"],
-                "log_loss_launch": launch_report["log_loss"],
-                "ece_window": window_report["ece"], "ece_launch": launch_report["ece"],
-                "distinct_probabilities": int(np.unique(p_launch).size),
-                "launch_at_zero": int(at_zero.sum()), "launch_frauds_at_zero": int((at_zero & (study.y_launch == 1)).sum()),
-            })
+            rows.append(
+                {
+                    "days": length,
+                    "method": method,
+                    "frauds": int(y_window.sum()),
+                    "brier_window": window_report["brier"],
+                    "brier_launch": launch_report["brier"],
+                    "log_loss_launch": launch_report["log_loss"],
+                    "ece_window": window_report["ece"],
+                    "ece_launch": launch_report["ece"],
+                    "distinct_probabilities": int(np.unique(p_launch).size),
+                    "launch_at_zero": int(at_zero.sum()),
+                    "launch_frauds_at_zero": int((at_zero & (study.y_launch == 1)).sum()),
+                }
+            )
     return pd.DataFrame(rows).set_index(["days", "method"])
 
 
@@ -825,17 +882,25 @@ def money_of_calibration(y_true, uncalibrated, calibrated, *, amounts, days, cos
     flags_raw = [expected_loss_decisions(raw[key], amounts=money, cost_model=cost_model) for key in keys]
     flags_fixed = [expected_loss_decisions(fixed[key], amounts=money, cost_model=cost_model) for key in keys]
 
-    saving = _sum_bootstrap(days, np.column_stack([
-        _row_costs(cost_model, labels, a, money) - _row_costs(cost_model, labels, b, money)
-        for a, b in zip(flags_raw, flags_fixed)
-    ]), seed=seed)
+    saving = _sum_bootstrap(
+        days,
+        np.column_stack(
+            [
+                _row_costs(cost_model, labels, a, money) - _row_costs(cost_model, labels, b, money)
+                for a, b in zip(flags_raw, flags_fixed)
+            ]
+        ),
+        seed=seed,
+    )
     rows = {}
     for i, key in enumerate(keys):
         rows[key] = {
-            "alerts_per_day_raw": flags_raw[i].sum() / n_days, "alerts_per_day_calibrated": flags_fixed[i].sum() / n_days,
+            "alerts_per_day_raw": flags_raw[i].sum() / n_days,
+            "alerts_per_day_calibrated": flags_fixed[i].sum() / n_days,
             "cost_raw": _cost(cost_model, labels, flags_raw[i], money),
             "cost_calibrated": _cost(cost_model, labels, flags_fixed[i], money),
-            "saving": float(saving.estimate[i]), "saving_low": float(saving.low[i]),
+            "saving": float(saving.estimate[i]),
+            "saving_low": float(saving.low[i]),
             "saving_high": float(saving.high[i]),
             "inside_noise": bool(saving.low[i] <= 0 <= saving.high[i]),
         }
@@ -892,8 +957,11 @@ def daily_forecast(y_true, y_prob, *, amounts, days, cost_model=None, confidence
             "alerts": int(flags[on].sum()),
             "expected_frauds_in_alerts": float(p[on & flags].sum()),
             "frauds_in_alerts": int(labels[on & flags].sum()),
-            "expected_frauds": forecast["expected"], "frauds_low": forecast["low"], "frauds_high": forecast["high"],
-            "frauds": frauds, "inside": bool(forecast["low"] <= frauds <= forecast["high"]),
+            "expected_frauds": forecast["expected"],
+            "frauds_low": forecast["low"],
+            "frauds_high": forecast["high"],
+            "frauds": frauds,
+            "inside": bool(forecast["low"] <= frauds <= forecast["high"]),
         }
     table = pd.DataFrame.from_dict(rows, orient="index")
     table.index.name = "day"
@@ -947,8 +1015,9 @@ def threshold_versus_calibration(study, name, *, calibrated, cost_model=None, se
     labels, money, days = study.y_launch, study.amounts_launch, study.days_launch
     calibrated = check_probabilities(calibrated, name="calibrated")
     check_same_length(y_launch=labels, calibrated=calibrated)
-    tuning = ThresholdSweep(study.y_calibration, study.probabilities(name, "calibration"),
-                            amounts=study.calibration["amount"].to_numpy())
+    tuning = ThresholdSweep(
+        study.y_calibration, study.probabilities(name, "calibration"), amounts=study.calibration["amount"].to_numpy()
+    )
     threshold = least_cost_threshold(tuning, cost_model)
     raw = study.probabilities(name)
     flags = {
@@ -961,8 +1030,15 @@ def threshold_versus_calibration(study, name, *, calibrated, cost_model=None, se
         {key: _decision_row(cost_model, labels, flagged, money, n_days) for key, flagged in flags.items()},
         orient="index",
     )
-    gap = _cost_difference(cost_model, labels, flags["expected-loss rule, calibrated"],
-                           flags["tuned threshold, raw scores"], money, days, seed)
+    gap = _cost_difference(
+        cost_model,
+        labels,
+        flags["expected-loss rule, calibrated"],
+        flags["tuned threshold, raw scores"],
+        money,
+        days,
+        seed,
+    )
     return table, float(threshold), gap
 
 
@@ -972,8 +1048,9 @@ def _shift_to_fraud_rate(p, old_rate, new_rate):
     return p * factor / (p * factor + 1 - p)
 
 
-def fraud_rate_drift(study, *, name="logreg", method="none", multipliers=(1.0, 2.0, 3.0), world=None, n_bins=10,
-                     seed=0):
+def fraud_rate_drift(
+    study, *, name="logreg", method="none", multipliers=(1.0, 2.0, 3.0), world=None, n_bins=10, seed=0
+):
     """The same probabilities when the fraud rate of the launch weeks moves, and the prior-shift correction.
 
     Two kinds of change, each at the ``multipliers`` of the fraud rate:
@@ -1036,10 +1113,10 @@ def fraud_rate_drift(study, *, name="logreg", method="none", multipliers=(1.0, 2
     model = study.models.get(name)
     if model is None:
         raise ValueError(f"no model {name!r} in this study: {sorted(study.models)}.")
-    multipliers = [check_scalar(m, "multiplier", float, min_val=0.0, include_boundaries="neither")
-                   for m in multipliers]
-    scorer = model if method == "none" else fit_calibrator(model, study.X_calibration, study.y_calibration,
-                                                           method=method)
+    multipliers = [check_scalar(m, "multiplier", float, min_val=0.0, include_boundaries="neither") for m in multipliers]
+    scorer = (
+        model if method == "none" else fit_calibrator(model, study.X_calibration, study.y_calibration, method=method)
+    )
     reference_rate = float(study.y_launch.mean())
     world = dict(world) if world is not None else {"seed": CANONICAL_SEED}
     start, end = int(study.launch["day"].min()), int(study.launch["day"].max())
@@ -1048,7 +1125,9 @@ def fraud_rate_drift(study, *, name="logreg", method="none", multipliers=(1.0, 2
         corrected = _shift_to_fraud_rate(p, reference_rate, float(labels.mean()))
         floor = ece_noise_floor(corrected, n_bins=n_bins, strategy="quantile", n_resamples=200, seed=seed)
         return {
-            "fraud_rate": float(labels.mean()), "frauds": int(labels.sum()), "mean_predicted": float(p.mean()),
+            "fraud_rate": float(labels.mean()),
+            "frauds": int(labels.sum()),
+            "mean_predicted": float(p.mean()),
             "roc_auc": float(roc_auc_score(labels, p)),
             "ece": expected_calibration_error(labels, p, n_bins=n_bins, strategy="quantile"),
             "mean_corrected": float(corrected.mean()),
@@ -1061,8 +1140,9 @@ def fraud_rate_drift(study, *, name="logreg", method="none", multipliers=(1.0, 2
         drifted = simulate_transactions(**world, drift=Drift(start_day=start, fraud_rate_multiplier=multiplier))
         launch = ((drifted["day"] >= start) & (drifted["day"] <= end)).to_numpy()
         X = build_features(drifted)[FEATURE_COLUMNS][launch]
-        rows[("fraud wave", multiplier)] = row(drifted.loc[launch, "is_fraud"].to_numpy(dtype=np.int8),
-                                               _predict(scorer, X))
+        rows[("fraud wave", multiplier)] = row(
+            drifted.loc[launch, "is_fraud"].to_numpy(dtype=np.int8), _predict(scorer, X)
+        )
     p_launch, sampler = _predict(scorer, study.X_launch), PrevalenceSampler(study.y_launch, seed=seed)
     for multiplier in multipliers:
         kept = sampler.mask(min(reference_rate * multiplier, 0.5))
@@ -1103,15 +1183,18 @@ def explorer_probabilities(study, *, methods=METHODS, known=None):
         raise TypeError(f"study must be a CalibrationStudy (fit_calibration_study), got {type(study).__name__}.")
     methods = list(methods)
     known = dict(known or {})
-    main_share = next((share for share, model in study.undersampled.items()
-                       if model is study.models.get("undersample")), None)
+    main_share = next(
+        (share for share, model in study.undersampled.items() if model is study.models.get("undersample")), None
+    )
 
     def probabilities_of(model_key, known_name):
         given = known.get(known_name, {}) if known_name is not None else {}
         missing = [m for m in methods if m not in given]
         computed = calibrated_probabilities(study, model_key, methods=missing) if missing else {}
-        return {m: check_probabilities(given[m], name=f"known[{known_name!r}][{m!r}]") if m in given else computed[m]
-                for m in methods}
+        return {
+            m: check_probabilities(given[m], name=f"known[{known_name!r}][{m!r}]") if m in given else computed[m]
+            for m in methods
+        }
 
     result = {}
     for name in study.models:
@@ -1127,9 +1210,13 @@ def explorer_probabilities(study, *, methods=METHODS, known=None):
 def _unbinned_numbers(labels, p, money, n_days, cost_model):
     """The numbers of one set of probabilities that do not depend on the bins."""
     flags = expected_loss_decisions(p, amounts=money, cost_model=cost_model)
-    return {"brier": float(brier_score_loss(labels, p, pos_label=1)), "log_loss": float(log_loss(labels, p, labels=[0, 1])),
-            "mean_predicted": float(p.mean()), "alerts_per_day": float(flags.sum()) / n_days,
-            "cost": _cost(cost_model, labels, flags, money)}
+    return {
+        "brier": float(brier_score_loss(labels, p, pos_label=1)),
+        "log_loss": float(log_loss(labels, p, labels=[0, 1])),
+        "mean_predicted": float(p.mean()),
+        "alerts_per_day": float(flags.sum()) / n_days,
+        "cost": _cost(cost_model, labels, flags, money),
+    }
 
 
 def _binned_numbers(ranked, n_bins, strategy):
@@ -1152,8 +1239,9 @@ def _view(chosen, uncalibrated, fraud_rate, cost_flag_nothing):
     for name in _VIEW_ORDER:
         numbers[name] = chosen[name]
         numbers[name + "_uncalibrated"] = uncalibrated[name]
-    numbers.update(fraud_rate=fraud_rate, cost_flag_nothing=cost_flag_nothing,
-                   cost_saved=uncalibrated["cost"] - chosen["cost"])
+    numbers.update(
+        fraud_rate=fraud_rate, cost_flag_nothing=cost_flag_nothing, cost_saved=uncalibrated["cost"] - chosen["cost"]
+    )
     return numbers
 
 
@@ -1166,8 +1254,9 @@ def _check_view_inputs(y_true, amounts, n_days, cost_model, n_bins, strategy):
     return labels, money, n_days, cost_model
 
 
-def calibration_view(y_true, y_prob, y_prob_uncalibrated, *, amounts, n_days, cost_model=None, n_bins=10,
-                     strategy="quantile"):
+def calibration_view(
+    y_true, y_prob, y_prob_uncalibrated, *, amounts, n_days, cost_model=None, n_bins=10, strategy="quantile"
+):
     """The numbers the calibration explorer shows for one choice, next to the uncalibrated model.
 
     Parameters
@@ -1212,8 +1301,9 @@ def calibration_view(y_true, y_prob, y_prob_uncalibrated, *, amounts, n_days, co
     return _view(parts[0], parts[1], float(labels.mean()), nothing)
 
 
-def calibration_views(y_true, probabilities, *, amounts, n_days, cost_model=None, bins=(5, 10, 20, 40),
-                      strategies=BINNING_STRATEGIES):
+def calibration_views(
+    y_true, probabilities, *, amounts, n_days, cost_model=None, bins=(5, 10, 20, 40), strategies=BINNING_STRATEGIES
+):
     """Every view of the calibration explorer, computed once (what a control change looks up).
 
     Parameters

@@ -22,7 +22,14 @@ import numpy as np
 
 from course.metrics.threshold_sweep import ThresholdSweep, evenly_spaced_index
 
-__all__ = ["CostModel", "check_cost_model", "least_cost_threshold", "capacity_threshold", "cost_curve", "expected_loss_decisions"]
+__all__ = [
+    "CostModel",
+    "check_cost_model",
+    "least_cost_threshold",
+    "capacity_threshold",
+    "cost_curve",
+    "expected_loss_decisions",
+]
 
 
 def _check_money(value, name, *, allow_none=False, strictly_positive=False):

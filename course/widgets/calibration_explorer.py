@@ -6,8 +6,8 @@ import html
 
 import ipywidgets as widgets
 import numpy as np
-from matplotlib.collections import LineCollection
 import pandas as pd
+from matplotlib.collections import LineCollection
 from matplotlib.ticker import FuncFormatter, NullFormatter
 
 from course.lessons.calibration import METHOD_LABELS, MODEL_LABELS, calibration_views
@@ -76,18 +76,48 @@ class CalibrationExplorer(Explorer):
     """
 
     formats = {
-        "ece": "{:.5f}", "ece_uncalibrated": "{:.5f}", "brier": "{:.5f}", "brier_uncalibrated": "{:.5f}",
-        "log_loss": "{:.4f}", "log_loss_uncalibrated": "{:.4f}", "mean_predicted": "{:.3%}",
-        "mean_predicted_uncalibrated": "{:.3%}", "fraud_rate": "{:.3%}", "alerts_per_day": "{:,.1f}",
-        "alerts_per_day_uncalibrated": "{:,.1f}", "cost": "{:,.0f}", "cost_uncalibrated": "{:,.0f}",
-        "cost_flag_nothing": "{:,.0f}", "cost_saved": "{:,.0f}",
+        "ece": "{:.5f}",
+        "ece_uncalibrated": "{:.5f}",
+        "brier": "{:.5f}",
+        "brier_uncalibrated": "{:.5f}",
+        "log_loss": "{:.4f}",
+        "log_loss_uncalibrated": "{:.4f}",
+        "mean_predicted": "{:.3%}",
+        "mean_predicted_uncalibrated": "{:.3%}",
+        "fraud_rate": "{:.3%}",
+        "alerts_per_day": "{:,.1f}",
+        "alerts_per_day_uncalibrated": "{:,.1f}",
+        "cost": "{:,.0f}",
+        "cost_uncalibrated": "{:,.0f}",
+        "cost_flag_nothing": "{:,.0f}",
+        "cost_saved": "{:,.0f}",
     }
 
-    def __init__(self, y_true, probabilities, *, amounts, n_days, cost_model=None, bins=(5, 10, 20, 40),
-                 model=None, beta=None, method="none", n_bins=10, strategy="quantile"):
+    def __init__(
+        self,
+        y_true,
+        probabilities,
+        *,
+        amounts,
+        n_days,
+        cost_model=None,
+        bins=(5, 10, 20, 40),
+        model=None,
+        beta=None,
+        method="none",
+        n_bins=10,
+        strategy="quantile",
+    ):
         bins = sorted({int(b) for b in bins})
-        self.views = calibration_views(y_true, probabilities, amounts=amounts, n_days=n_days, cost_model=cost_model,
-                                       bins=bins, strategies=("quantile", "uniform"))
+        self.views = calibration_views(
+            y_true,
+            probabilities,
+            amounts=amounts,
+            n_days=n_days,
+            cost_model=cost_model,
+            bins=bins,
+            strategies=("quantile", "uniform"),
+        )
         keys = list(dict.fromkeys(key[:3] for key in self.views))
         self.models = list(dict.fromkeys(key[0] for key in keys))
         self.betas = {m: sorted({key[1] for key in keys if key[0] == m}, reverse=True) for m in self.models}
@@ -107,32 +137,49 @@ class CalibrationExplorer(Explorer):
         # the undersampling slider lists the shares of the model that has several
         shares = max(self.betas.values(), key=len)
         self.model_dropdown = widgets.Dropdown(
-            options=[(MODEL_LABELS.get(m, m), m) for m in self.models], value=model, description="Model",
+            options=[(MODEL_LABELS.get(m, m), m) for m in self.models],
+            value=model,
+            description="Model",
             layout=widgets.Layout(width="360px"),
         )
         self.beta_slider = widgets.SelectionSlider(
             options=[(f"{b:.0%}" if b >= 0.01 else f"{b:.1%}", b) for b in shares],
-            value=beta if beta in shares else shares[0], description="Genuines kept (β)",
-            disabled=len(self.betas[model]) < 2, continuous_update=True,
-            style={"description_width": "initial"}, layout=widgets.Layout(width="360px"),
+            value=beta if beta in shares else shares[0],
+            description="Genuines kept (β)",
+            disabled=len(self.betas[model]) < 2,
+            continuous_update=True,
+            style={"description_width": "initial"},
+            layout=widgets.Layout(width="360px"),
         )
         all_methods = list(dict.fromkeys(m for methods in self.methods.values() for m in methods))
         self.method_buttons = widgets.ToggleButtons(
-            options=[(METHOD_LABELS.get(m, m), m) for m in all_methods], value=method, description="Calibration",
+            options=[(METHOD_LABELS.get(m, m), m) for m in all_methods],
+            value=method,
+            description="Calibration",
             style={"button_width": "120px"},
         )
         self.bins_slider = widgets.SelectionSlider(
-            options=bins, value=n_bins, description="Bins", continuous_update=True,
+            options=bins,
+            value=n_bins,
+            description="Bins",
+            continuous_update=True,
             layout=widgets.Layout(width="300px"),
         )
         self.strategy_buttons = widgets.ToggleButtons(
-            options=[("quantile", "quantile"), ("uniform", "uniform")], value=strategy, description="Binning",
+            options=[("quantile", "quantile"), ("uniform", "uniform")],
+            value=strategy,
+            description="Binning",
             style={"button_width": "80px"},
         )
         self.model_dropdown.observe(self._model_changed, names="value")
         super().__init__(
-            controls=[self.model_dropdown, self.beta_slider, self.method_buttons, self.bins_slider,
-                      self.strategy_buttons],
+            controls=[
+                self.model_dropdown,
+                self.beta_slider,
+                self.method_buttons,
+                self.bins_slider,
+                self.strategy_buttons,
+            ],
             figsize=(9.6, 3.4),
         )
 
@@ -182,12 +229,14 @@ class CalibrationExplorer(Explorer):
     # -- Explorer hooks -----------------------------------------------------------------
 
     def _layout(self):
-        row = lambda *children: widgets.HBox(list(children), layout=widgets.Layout(flex_flow="row wrap"))  # noqa: E731
-        controls = widgets.VBox([
-            row(self.model_dropdown, self.beta_slider),
-            row(self.method_buttons),
-            row(self.bins_slider, self.strategy_buttons),
-        ])
+        row = lambda *children: widgets.HBox(list(children), layout=widgets.Layout(flex_flow="row wrap"))
+        controls = widgets.VBox(
+            [
+                row(self.model_dropdown, self.beta_slider),
+                row(self.method_buttons),
+                row(self.bins_slider, self.strategy_buttons),
+            ]
+        )
         return widgets.VBox([controls, self.image, self.numbers])
 
     def _build_figure(self, figure):
@@ -202,8 +251,17 @@ class CalibrationExplorer(Explorer):
         for name, (color, alpha) in styles.items():
             bars = self._animate(LineCollection([], colors=color, alpha=alpha, linewidths=1.2))
             ax_rel.add_collection(bars)
-            line = self._animate(ax_rel.plot([], [], "o-", color=color, alpha=alpha, markersize=4,
-                                             label="uncalibrated" if name == "uncalibrated" else "chosen")[0])
+            line = self._animate(
+                ax_rel.plot(
+                    [],
+                    [],
+                    "o-",
+                    color=color,
+                    alpha=alpha,
+                    markersize=4,
+                    label="uncalibrated" if name == "uncalibrated" else "chosen",
+                )[0]
+            )
             empty = self._animate(ax_rel.plot([], [], "v", color=color, alpha=alpha, markersize=5)[0])
             self._reliability[name] = (bars, line, empty)
         ax_rel.legend(fontsize="x-small", loc="upper left")
@@ -213,8 +271,12 @@ class CalibrationExplorer(Explorer):
             axis.set_minor_formatter(NullFormatter())
         ax_rel.tick_params(labelsize="x-small")
         # costs relative to flagging nothing; the axis fits every choice, so a change only blits
-        relative = [v["numbers"][k] / v["numbers"]["cost_flag_nothing"] for v in self.views.values()
-                    for k in ("cost", "cost_uncalibrated") if v["numbers"]["cost_flag_nothing"] > 0]
+        relative = [
+            v["numbers"][k] / v["numbers"]["cost_flag_nothing"]
+            for v in self.views.values()
+            for k in ("cost", "cost_uncalibrated")
+            if v["numbers"]["cost_flag_nothing"] > 0
+        ]
         top = max([1.0, *relative]) * 1.15
         ax_cost.axhline(1.0, color="k", linestyle=":", linewidth=1, label="flag nothing")
         ax_cost.set(xlim=(-0.6, 1.6), ylim=(0, top), xticks=[0, 1])
@@ -229,8 +291,10 @@ class CalibrationExplorer(Explorer):
         view = self.views.get(self.choice)
         if view is None:
             model, beta, method = self.choice[:3]
-            raise ValueError(f"{METHOD_LABELS.get(method, method)} is not available for this model: "
-                             f"choose one of {self.methods[(model, beta)]}.")
+            raise ValueError(
+                f"{METHOD_LABELS.get(method, method)} is not available for this model: "
+                f"choose one of {self.methods[(model, beta)]}."
+            )
         return dict(view["numbers"])
 
     def _draw(self, values):
@@ -260,8 +324,11 @@ class CalibrationExplorer(Explorer):
             for name, label in _ROWS
         )
         model, beta, method, n_bins, strategy = self.choice
-        title = (f"{MODEL_LABELS.get(model, model)}" + (f", β = {beta:.0%}" if len(self.betas[model]) > 1 else "")
-                 + f"; {n_bins} {strategy} bins")
+        title = (
+            f"{MODEL_LABELS.get(model, model)}"
+            + (f", β = {beta:.0%}" if len(self.betas[model]) > 1 else "")
+            + f"; {n_bins} {strategy} bins"
+        )
         table = (
             f"<table class='hsml-calibration'><caption>{html.escape(title)}</caption>"
             f"<tr><th></th><th>uncalibrated</th><th>{html.escape(METHOD_LABELS.get(method, method))}</th></tr>"
