@@ -430,7 +430,8 @@ def calibrated_probabilities(study, name, *, methods=METHODS):
         if method == "none":
             result[method] = raw
         elif method == "prior":
-            result[method] = correct_undersampled_probabilities(raw, beta) if beta < 1 else raw
+            # clipped: the formula can exceed 1 by a rounding error (1.5e-14) at p = 1
+            result[method] = np.clip(correct_undersampled_probabilities(raw, beta), 0.0, 1.0) if beta < 1 else raw
         else:
             calibrator = fit_calibrator(model, study.X_calibration, study.y_calibration, method=method)
             result[method] = _predict(calibrator, study.X_launch)
