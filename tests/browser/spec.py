@@ -131,6 +131,14 @@ IMBALANCE_EXPLORER = WidgetKind(
     engine=None,
 )
 
+# Keeps only its precomputed views: the notebook's probabilities feed the engine.
+CALIBRATION_EXPLORER = WidgetKind(
+    name="CalibrationExplorer",
+    slider="Genuines kept (β)",
+    slider_attribute="beta_slider",
+    engine=None,
+)
+
 NOTEBOOKS = {
     "00_start_here": NoMainWidget(
         "the welcome page: what the course is for, one printed accuracy example and a setup check"
@@ -155,6 +163,18 @@ NOTEBOOKS = {
         presses=5,
         drag_to=0.25,
         inputs=(("Review cost", 7.5), ("Capacity/day", 12)),
+    ),
+    # starts on the undersampled model at beta = 5%, prior correction; slider positions 20%, 5%, 1% (left to right)
+    "06_calibration": MainWidget(
+        CALIBRATION_EXPLORER,
+        presses=1,
+        drag_to=0.0,
+        engine=(
+            "from course.lessons.calibration import calibration_view\n"
+            "model, beta, method, n_bins, strategy = explorer.choice\n"
+            "numbers = calibration_view(y, probabilities[(model, beta, method)], probabilities[(model, beta, 'none')],\n"
+            "                           amounts=amounts, n_days=n_launch_days, n_bins=n_bins, strategy=strategy)\n"
+        ),
     ),
 }
 

@@ -100,7 +100,8 @@ def test_the_diagram_draws_the_reliability_tables(launch):
     explorer = explorer_of(launch, model="undersample", beta=0.05, method="prior", n_bins=10)
     bars, line, _ = explorer._reliability["chosen"]
     table = reliability_table(y, probabilities[("undersample", 0.05, "prior")], n_bins=10, strategy="quantile")
-    np.testing.assert_allclose(line.get_xdata(), np.clip(table["mean_predicted"], 1e-5, 1))
+    np.testing.assert_allclose(line.get_xdata(), np.log10(np.clip(table["mean_predicted"], 1e-5, 1)))
+    np.testing.assert_allclose(line.get_ydata(), np.log10(np.clip(table["fraud_rate"], 1e-5, 1)))
     assert len(bars.get_segments()) == len(table)
     raw = reliability_table(y, probabilities[("undersample", 0.05, "none")], n_bins=10, strategy="quantile")
     np.testing.assert_allclose(
