@@ -105,7 +105,7 @@ def test_the_diagram_draws_the_reliability_tables(launch):
     assert len(bars.get_segments()) == len(table)
     raw = reliability_table(y, probabilities[("undersample", 0.05, "none")], n_bins=10, strategy="quantile")
     np.testing.assert_allclose(
-        explorer._reliability["uncalibrated"][1].get_xdata(), np.clip(raw["mean_predicted"], 1e-5, 1)
+        explorer._reliability["uncalibrated"][1].get_xdata(), np.log10(np.clip(raw["mean_predicted"], 1e-5, 1))
     )
     nothing = explorer.displayed["cost_flag_nothing"]
     assert explorer._bars[1].get_height() == pytest.approx(explorer.displayed["cost"] / nothing)
