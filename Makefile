@@ -11,7 +11,7 @@ LAB_PORT ?= 8888
 # nbgrader calls alembic (and notebooks call jupyter) from PATH: the venv comes first.
 export PATH := $(BIN):$(PATH)
 
-.PHONY: setup lab test test-fast lint format data bench normalize snapshot clean help
+.PHONY: setup lab test test-fast lint format data bench normalize snapshot exercises clean help
 
 help:
 	@sed -n '1,4p' Makefile
@@ -61,7 +61,12 @@ bench: setup
 	@for b in benchmarks/bench_*.py; do echo "== $$b"; $(PY) $$b || exit 1; done
 
 normalize: setup
-	$(PY) -m course_tools.notebooks normalize $(wildcard modules autograded/source)
+	$(PY) -m course_tools.notebooks normalize $(wildcard modules autograded/source exercises)
+
+# The learner versions of the assignments (nbgrader's release, no solution, no hidden test),
+# shipped in exercises/ for self-paced learners; a test fails when one is stale.
+exercises: setup
+	$(PY) -m course_tools.grading exercises
 
 # Record the expected outputs of the # NBVAL_CHECK_OUTPUT cells: make snapshot [NB=modules/NN_name.ipynb]
 NB ?= modules

@@ -111,6 +111,17 @@ class CourseNotebook(IPyNbFile):
         self.recorded[item.cell["id"]] = {"source_sha256": source_digest(item.cell.source), "outputs": outputs}
 
 
+class AssignmentSourceNotebook(CourseNotebook):
+    """An assignment's source notebook (solutions in place, visible and hidden tests): every
+    cell must run. Its recordings, if a cell is ever marked, live in ``assignments/`` beside
+    the modules' (the names are the same as the modules')."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        folder = harness.ini_path(self.config, "course_expected_outputs") / "assignments"
+        self.expected_path = folder / f"{self.path.stem}.json"
+
+
 class CourseCell(IPyNbCell):
     """One code cell: nbval runs it; then its expected output is checked or recorded."""
 
