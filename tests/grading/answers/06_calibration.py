@@ -47,12 +47,6 @@ WRONG_ANSWERS = {
         "bin 0 holds the highest scores (sorted in decreasing order)": _BINS_TEMPLATE.format(
             order="np.argsort(-np.asarray(y_prob), kind='stable')"
         ),
-        "the left-over transactions spread by rank * n_bins // n, not as np.array_split does": (
-            "def equal_count_bins(y_prob, n_bins):\n"
-            "    ranks = np.empty(len(y_prob), dtype=int)\n"
-            "    ranks[np.argsort(np.asarray(y_prob), kind='stable')] = np.arange(len(y_prob))\n"
-            "    return ranks * n_bins // len(y_prob)\n"
-        ),
     },
     "06-ece-answer": {
         "ECE without bin weights (the plain mean of the bins' gaps)": (
@@ -60,12 +54,6 @@ WRONG_ANSWERS = {
             "    y_true, y_prob, bins = np.asarray(y_true, dtype=float), np.asarray(y_prob, dtype=float), np.asarray(bins)\n"
             "    gaps = [abs(y_prob[bins == b].mean() - y_true[bins == b].mean()) for b in np.unique(bins)]\n"
             "    return float(np.mean(gaps))\n"
-        ),
-        "signed gaps: over- and under-prediction cancel out": (
-            "def expected_calibration_error(y_true, y_prob, bins):\n"
-            "    y_true, y_prob, bins = np.asarray(y_true, dtype=float), np.asarray(y_prob, dtype=float), np.asarray(bins)\n"
-            "    return float(sum((bins == b).mean() * (y_prob[bins == b].mean() - y_true[bins == b].mean())\n"
-            "                     for b in np.unique(bins)))\n"
         ),
         "every number from 0 to the largest bin counted as a bin (empty ones give 0 / 0)": (
             "def expected_calibration_error(y_true, y_prob, bins):\n"
@@ -86,12 +74,6 @@ WRONG_ANSWERS = {
                 "    return factor * p / (factor * p + 1 - p)\n"
             )
         ),
-        "the odds formula that divides by zero at p = 1 (a score of 1 becomes NaN)": _PRIOR_TEMPLATE.format(
-            body=(
-                "    corrected_odds = odds(p) * odds(population_fraud_rate) / odds(sample_fraud_rate)\n"
-                "    return corrected_odds / (1 + corrected_odds)\n"
-            )
-        ),
     },
     "06-calibrate-answer": {
         "calibrated on the training window, the data the model learnt from": _CALIBRATE_TEMPLATE.format(
@@ -100,9 +82,6 @@ WRONG_ANSWERS = {
         "isotonic fitted on the test window (judged on the data it learnt from)": _CALIBRATE_TEMPLATE.format(
             estimator="FrozenEstimator(model)", method="isotonic", X="X_test", y="y_test"
         ),
-        "no FrozenEstimator: copies of the model are refitted on folds of the calibration window": (
-            _CALIBRATE_TEMPLATE.format(estimator="model", method="sigmoid", X="X_cal", y="y_cal")
-        ),
     },
     "06-money-answer": {
         "a payment exactly at the break-even is not flagged (> instead of >=)": _MONEY_TEMPLATE.format(
@@ -110,9 +89,6 @@ WRONG_ANSWERS = {
         ),
         "friction left out of the rule (flag when p x amount >= review)": _MONEY_TEMPLATE.format(
             rule="np.asarray(p, dtype=float) * amounts >= review_cost", saving="cost(p_raw) - cost(p_calibrated)"
-        ),
-        "the saving the wrong way round (calibrated minus raw)": _MONEY_TEMPLATE.format(
-            rule=_RULE, saving="cost(p_calibrated) - cost(p_raw)"
         ),
     },
 }
@@ -141,16 +117,6 @@ RIGHT_ANSWERS = {
             "        start += size\n"
             "    return np.array(bins)\n"
         ),
-        "pandas: rank(method='first'), then the group of each rank": (
-            "import pandas as pd\n"
-            "\n"
-            "\n"
-            "def equal_count_bins(y_prob, n_bins):\n"
-            "    ranks = pd.Series(y_prob).rank(method='first').to_numpy(dtype=int) - 1\n"
-            "    group_of_rank = np.concatenate([np.full(len(g), i) for i, g in\n"
-            "                                    enumerate(np.array_split(np.arange(len(y_prob)), n_bins))])\n"
-            "    return group_of_rank[ranks]\n"
-        ),
     },
     "06-ece-answer": {
         "pandas groupby": (
@@ -168,19 +134,6 @@ RIGHT_ANSWERS = {
             "    predicted = np.bincount(index, weights=np.asarray(y_prob, dtype=float))\n"
             "    frauds = np.bincount(index, weights=np.asarray(y_true, dtype=float))\n"
             "    return float(np.abs(predicted - frauds).sum() / len(index))\n"
-        ),
-        "Python loops and dictionaries": (
-            "def expected_calibration_error(y_true, y_prob, bins):\n"
-            "    groups = {}\n"
-            "    for label, prob, b in zip(y_true, y_prob, bins):\n"
-            "        groups.setdefault(int(b), []).append((float(label), float(prob)))\n"
-            "    total = len(y_true)\n"
-            "    ece = 0.0\n"
-            "    for members in groups.values():\n"
-            "        rate = sum(m[0] for m in members) / len(members)\n"
-            "        mean_p = sum(m[1] for m in members) / len(members)\n"
-            "        ece += len(members) / total * abs(mean_p - rate)\n"
-            "    return ece\n"
         ),
     },
     "06-prior-answer": {
@@ -201,18 +154,6 @@ RIGHT_ANSWERS = {
             "    shift = logit(population_fraud_rate) - logit(sample_fraud_rate)\n"
             "    return expit(logit(np.asarray(p, dtype=float)) + shift)\n"
         ),
-        "a Python loop that treats p = 1 on its own": (
-            "def prior_correction(p, sample_fraud_rate, population_fraud_rate):\n"
-            "    factor = (population_fraud_rate / (1 - population_fraud_rate)) / (sample_fraud_rate / (1 - sample_fraud_rate))\n"
-            "    out = []\n"
-            "    for q in np.asarray(p, dtype=float):\n"
-            "        if q == 1.0:\n"
-            "            out.append(1.0)\n"
-            "        else:\n"
-            "            o = factor * q / (1 - q)\n"
-            "            out.append(o / (1 + o))\n"
-            "    return np.array(out)\n"
-        ),
     },
     "06-calibrate-answer": {
         "Brier scores written out with NumPy": (
@@ -226,13 +167,6 @@ RIGHT_ANSWERS = {
             "calibrated.fit(X_cal, y_cal)\n"
             "brier_before = brier_score_loss(y_test, model.predict_proba(X_test)[:, 1])\n"
             "brier_after = brier_score_loss(y_test, calibrated.predict_proba(X_test)[:, 1])\n"
-        ),
-        "the windows taken from df by day, as pandas": (
-            "window = (df['day'] >= 35) & (df['day'] < 52)\n"
-            "calibrated = CalibratedClassifierCV(FrozenEstimator(model), method='sigmoid').fit(X[window], df.loc[window, 'is_fraud'])\n"
-            "later = df['day'] >= 52\n"
-            "brier_before = brier_score_loss(df.loc[later, 'is_fraud'], model.predict_proba(X[later])[:, 1])\n"
-            "brier_after = brier_score_loss(df.loc[later, 'is_fraud'], calibrated.predict_proba(X[later])[:, 1])\n"
         ),
     },
     "06-money-answer": {
@@ -259,21 +193,6 @@ RIGHT_ANSWERS = {
             "    spent = [decision_costs(y_true, expected_loss_decisions(p, amounts=amounts, cost_model=costs).astype(int),\n"
             "                            amounts=amounts, cost_model=costs)['expected_cost'] for p in (p_raw, p_calibrated)]\n"
             "    return spent[0] - spent[1]\n"
-        ),
-        "the rule as a break-even probability per payment, with pandas": (
-            "import pandas as pd\n"
-            "\n"
-            "\n"
-            "def calibration_saving(y_true, p_raw, p_calibrated, amounts, review_cost, friction_cost):\n"
-            "    frame = pd.DataFrame({'fraud': np.asarray(y_true) == 1, 'amount': np.asarray(amounts, dtype=float)})\n"
-            "    break_even = (review_cost + friction_cost) / (frame['amount'] + friction_cost)\n"
-            "\n"
-            "    def cost(p):\n"
-            "        flagged = pd.Series(np.asarray(p, dtype=float)) >= break_even\n"
-            "        return (review_cost * flagged.sum() + friction_cost * (flagged & ~frame['fraud']).sum()\n"
-            "                + frame.loc[~flagged & frame['fraud'], 'amount'].sum())\n"
-            "\n"
-            "    return float(cost(p_raw) - cost(p_calibrated))\n"
         ),
     },
 }
