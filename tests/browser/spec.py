@@ -131,6 +131,17 @@ IMBALANCE_EXPLORER = WidgetKind(
     engine=None,
 )
 
+LATE_LABEL_EXPLORER = WidgetKind(
+    name="LateLabelExplorer",
+    slider="As of",
+    slider_attribute="as_of_slider",
+    engine=(
+        "from course.lessons.late_labels import late_label_numbers\n"
+        "numbers = late_label_numbers(explorer.positions, explorer.as_of_slider.value,\n"
+        "                             explorer.maturity_slider.value, explorer.metric_buttons.value)\n"
+    ),
+)
+
 # Keeps only its precomputed views: the notebook's probabilities feed the engine.
 CALIBRATION_EXPLORER = WidgetKind(
     name="CalibrationExplorer",
@@ -164,6 +175,8 @@ NOTEBOOKS = {
         drag_to=0.25,
         inputs=(("Review cost", 7.5), ("Capacity/day", 12)),
     ),
+    # starts the morning after the scored period (left), precision, labels known so far; right = later dates
+    "05_late_labels": MainWidget(LATE_LABEL_EXPLORER, presses=5, drag_to=0.5),
     # starts on the undersampled model at beta = 5%, prior correction; slider positions 20%, 5%, 1% (left to right)
     "06_calibration": MainWidget(
         CALIBRATION_EXPLORER,

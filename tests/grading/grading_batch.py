@@ -17,8 +17,8 @@ released notebook, then collects, autogrades, writes feedback and exports grades
 - ``tampered``: first question unanswered with its test cell replaced by ``assert True``,
   second question unanswered with its test cell deleted;      expected: both score zero, nothing waits for a human
 - ``endless-loop``: ``while True: pass`` in the last question; expected: timeout, zero there, full elsewhere
-  (with 4 questions or more, one submission ``tampered-and-loop`` does both: one kernel fewer,
-  and a question in between still proves the rest was graded)
+  (in ``LOOP_ASSIGNMENT`` only: the timeout is the pipeline's, the same for every assignment,
+  and each endless loop costs a timeout and a kernel restart)
 - ``not-json``: not a notebook (through collect);               expected: reported, kept, not graded
 - ``not-json-direct``: the same, dropped straight into ``submitted/``; expected: reported, the rest graded
 
@@ -74,8 +74,9 @@ WORKING_FOLDERS = (
     "__pycache__",
 )
 # Batches of different assignments are independent (each has its own course copy and
-# gradebook): they are built in parallel, one process each, up to this many at a time.
-WORKERS = int(os.environ.get("HSML_GRADING_WORKERS", "2"))
+# gradebook): built in the background from the start of the run (conftest.py), this many at a time.
+WORKERS = int(os.environ.get("HSML_GRADING_WORKERS", "1"))
+LOOP_ASSIGNMENT = "00_warm_up"
 TIMINGS: list[str] = []  # one line per batch, printed at the end of the run
 
 
@@ -128,7 +129,7 @@ class Batch:
     tampered: dict[str, str] = field(default_factory=dict)  # test grade_id -> "assert True" / "deleted"
     loop_group: QuestionCells | None = None
     tampered_student: str = "tampered"
-    loop_student: str = "endless-loop"
+    loop_student: str | None = "endless-loop"
     reports: dict = field(default_factory=dict)
     grades: dict = field(default_factory=dict)
     timings: dict = field(default_factory=dict)
@@ -234,14 +235,13 @@ def build_batch(assignment: str, root: Path) -> Batch:
         unanswered = set(edited.answer_ids) | set(removed.answer_ids)
         kept = {gid: code for gid, code in solution.items() if gid not in unanswered}
         kept[edited.test_ids[0]] = "assert True"
-        batch.loop_group = groups[-1]
-        loop = {groups[-1].answer_ids[0]: "while True:\n    pass"}
-        if len(groups) >= 4:
-            batch.tampered_student = batch.loop_student = "tampered-and-loop"
-            students["tampered-and-loop"] = fill(released, {**kept, **loop}, delete={removed.test_ids[-1]})
-        else:
-            students["tampered"] = fill(released, kept, delete={removed.test_ids[-1]})
+        if assignment == LOOP_ASSIGNMENT:
+            batch.loop_group = groups[-1]
+            loop = {groups[-1].answer_ids[0]: "while True:\n    pass"}
             students["endless-loop"] = fill(released, {**solution, **loop})
+        else:
+            batch.loop_student = None
+        students["tampered"] = fill(released, kept, delete={removed.test_ids[-1]})
 
     inbox = root.parent / f"inbox-{assignment}"
     for student, notebooks in students.items():

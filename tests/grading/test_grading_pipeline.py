@@ -146,6 +146,8 @@ def test_tampered_test_cells_are_graded_with_the_original_tests(batch):
 
 
 def test_endless_loop_times_out_and_scores_zero_on_its_question_only(batch):
+    if batch.loop_student is None:
+        pytest.skip("the timeout is the pipeline's: tested once, on grading_batch.LOOP_ASSIGNMENT")
     student = batch.loop_student
     result = _result(batch, student)
     assert result.graded, result.reason
@@ -174,7 +176,7 @@ def test_malformed_submissions_are_reported_kept_and_the_rest_is_graded(batch):
         "solution",
         "stub",
         batch.tampered_student,
-        batch.loop_student,
+        *([batch.loop_student] if batch.loop_student else []),
         *batch.wrong_plan,
         *batch.right_plan,
     } <= graded

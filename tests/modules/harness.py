@@ -47,6 +47,10 @@ CELL_TIMEOUT_SECONDS = 60.0
 SANITIZE_FILE = REPO_ROOT / "tests" / "nbval_sanitize.cfg"
 NBVAL_DEFAULT_CELL_TIMEOUT = 2000.0
 RECORDINGS = pytest.StashKey[list]()  # the notebooks run in record mode
+NOTEBOOKS = pytest.StashKey[list]()  # every module notebook collected
+# Executed copies of the module notebooks (all cells ran and passed), for the website
+# (course_tools.site): make test runs each notebook once, and the site reuses its outputs.
+EXECUTED_DIR = REPO_ROOT / "build" / "executed"
 RECORD_MESSAGES = pytest.StashKey[list]()
 PROGRESS_FILE_ENV = "HSML_PROGRESS_FILE"  # course.grading.tracking reads it
 SAVED_PROGRESS_ENV = pytest.StashKey[tuple]()
@@ -96,6 +100,7 @@ def pytest_configure(config):
     folder = tempfile.mkdtemp(prefix="hsml-progress-")
     config.stash[SAVED_PROGRESS_ENV] = (os.environ.get(PROGRESS_FILE_ENV), folder)
     os.environ[PROGRESS_FILE_ENV] = os.path.join(folder, "progress.json")
+    config.stash[NOTEBOOKS] = []
     if not nbval_active(config):
         if config.option.record_expected_outputs:
             raise pytest.UsageError("--record-expected-outputs needs nbval: drop -p no:nbval.")
@@ -143,7 +148,11 @@ def pytest_collect_file(file_path, parent):
 
 
 def pytest_sessionfinish(session):
-    """In record mode, write the recording of every notebook whose cells all ran and passed."""
+    """Keep the executed copy of every notebook that fully passed; in record mode, write recordings."""
+    modules = ini_path(session.config, "course_notebooks")
+    for notebook in session.config.stash.get(NOTEBOOKS, []):
+        if notebook.path.resolve().parent == modules:  # module notebooks only (the site shows them)
+            notebook.write_executed(EXECUTED_DIR)
     messages = session.config.stash[RECORD_MESSAGES]
     for notebook in session.config.stash[RECORDINGS]:
         show = notebook.display
