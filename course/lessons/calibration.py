@@ -1136,15 +1136,18 @@ def fraud_rate_drift(
             "ece_floor": float(np.quantile(floor, 0.95)),
         }
 
+    p_launch, sampler = _predict(scorer, study.X_launch), PrevalenceSampler(study.y_launch, seed=seed)
     rows = {}
     for multiplier in multipliers:
+        if multiplier == 1.0:  # no change: the world is the study's own (same seed, byte-identical days)
+            rows[("fraud wave", multiplier)] = row(study.y_launch, p_launch)
+            continue
         drifted = simulate_transactions(**world, drift=Drift(start_day=start, fraud_rate_multiplier=multiplier))
         launch = ((drifted["day"] >= start) & (drifted["day"] <= end)).to_numpy()
         X = build_features(drifted)[FEATURE_COLUMNS][launch]
         rows[("fraud wave", multiplier)] = row(
             drifted.loc[launch, "is_fraud"].to_numpy(dtype=np.int8), _predict(scorer, X)
         )
-    p_launch, sampler = _predict(scorer, study.X_launch), PrevalenceSampler(study.y_launch, seed=seed)
     for multiplier in multipliers:
         kept = sampler.mask(min(reference_rate * multiplier, 0.5))
         rows[("mix only", multiplier)] = row(study.y_launch[kept], p_launch[kept])

@@ -335,6 +335,20 @@ def test_threshold_versus_calibration(study, calibrated):
     )
 
 
+def test_a_drift_leaves_the_models_inputs_before_it_untouched(study):
+    from course.data import FEATURE_COLUMNS, Drift, build_features
+
+    start = int(study.launch["day"].min())
+    original = simulate_transactions(**WORLD)
+    drifted = simulate_transactions(**WORLD, drift=Drift(start_day=start, fraud_rate_multiplier=3.0))
+    # the features of every earlier day (what the model and the calibrator saw) are the same
+    before = build_features(drifted)[FEATURE_COLUMNS][drifted["day"] < start].reset_index(drop=True)
+    expected = build_features(original)[FEATURE_COLUMNS][original["day"] < start].reset_index(drop=True)
+    pd.testing.assert_frame_equal(before, expected)
+    # with a multiplier of 1 the world is the study's own: fraud_rate_drift uses its launch weeks as they are
+    pd.testing.assert_frame_equal(simulate_transactions(**WORLD, drift=Drift(start_day=start)), original)
+
+
 def test_fraud_rate_drift_reproduces_the_study_and_moves_the_rate(study):
     table = fraud_rate_drift(study, multipliers=(1.0, 3.0), world=WORLD)
     wave, mix = table.loc[("fraud wave", 1.0)], table.loc[("mix only", 1.0)]
