@@ -11,6 +11,7 @@
   ROC-AUC and PR curves under rare fraud.
 - :class:`PrevalenceSampler`: the same data at another base rate, by subsampling one class.
 - :class:`DayBootstrap`, :func:`day_bootstrap`: intervals from resampling whole days.
+- :func:`optimism`: a ranking metric in validation and at launch, and their gap (module 04).
 - :func:`expected_loss_decisions`: flag when p x (amount + friction) >= review + friction.
 - :func:`reliability_table`, :func:`expected_calibration_error`, :func:`ece_noise_floor`,
   :func:`calibration_report`, :func:`fraud_forecast`: are the probabilities right (module 06)?
@@ -33,6 +34,7 @@ from course.metrics.costs import (
     expected_loss_decisions,
     least_cost_threshold,
 )
+from course.metrics.optimism import RANKING_METRICS, Optimism, optimism
 from course.metrics.prevalence import PrevalenceSampler
 from course.metrics.ranking import card_precision_at_k, daily_precision_at_k, precision_at_k, recall_at_k
 from course.metrics.threshold_sweep import ThresholdResult, ThresholdSweep
@@ -56,6 +58,9 @@ __all__ = [
     "BootstrapResult",
     "DayBootstrap",
     "day_bootstrap",
+    "RANKING_METRICS",
+    "Optimism",
+    "optimism",
     "expected_loss_decisions",
     "reliability_table",
     "expected_calibration_error",

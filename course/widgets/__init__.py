@@ -13,6 +13,7 @@ Every explorer can be driven from code: set a control's ``value`` and read
 from course.widgets.base import Explorer
 from course.widgets.calibration_explorer import CalibrationExplorer
 from course.widgets.class_imbalance_explorer import ImbalanceExplorer
+from course.widgets.data_leakage_explorer import LeakageExplorer
 from course.widgets.late_labels_explorer import LateLabelExplorer
 from course.widgets.pr_auc_vs_roc_auc_explorer import BaseRateExplorer
 from course.widgets.quiz import NumericQuestion, Quiz, QuizQuestion
@@ -27,5 +28,6 @@ __all__ = [
     "Quiz",
     "QuizQuestion",
     "NumericQuestion",
+    "LeakageExplorer",
     "CalibrationExplorer",
 ]
