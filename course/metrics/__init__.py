@@ -9,6 +9,8 @@
   :func:`daily_precision_at_k`, :func:`compare_rankings`: reading ROC-AUC and PR curves under
   rare fraud (module 02).
 - :class:`PrevalenceSampler`: the same data at another base rate, by subsampling one class.
+- :func:`population_stability_index`, :func:`psi_by_period`, :func:`ks_by_period`,
+  :func:`control_limits`, :func:`first_alarm`: model-free drift monitors (module 07).
 """
 
 from course.metrics.auc import (
@@ -19,6 +21,17 @@ from course.metrics.auc import (
     trapezoid_pr_auc,
 )
 from course.metrics.prevalence import PrevalenceSampler
+from course.metrics.drift import (
+    PSI_FLOOR,
+    AlarmTiming,
+    ControlLimits,
+    control_limits,
+    first_alarm,
+    ks_by_period,
+    population_stability_index,
+    psi_by_period,
+    reference_bin_edges,
+)
 from course.metrics.costs import CostModel, capacity_threshold, check_cost_model, least_cost_threshold
 from course.metrics.ranking import card_precision_at_k, precision_at_k, recall_at_k
 from course.metrics.threshold_sweep import ThresholdResult, ThresholdSweep
@@ -39,4 +52,13 @@ __all__ = [
     "daily_precision_at_k",
     "compare_rankings",
     "PrevalenceSampler",
+    "PSI_FLOOR",
+    "reference_bin_edges",
+    "population_stability_index",
+    "psi_by_period",
+    "ks_by_period",
+    "ControlLimits",
+    "control_limits",
+    "AlarmTiming",
+    "first_alarm",
 ]
