@@ -11,7 +11,7 @@ LAB_PORT ?= 8888
 # nbgrader calls alembic (and notebooks call jupyter) from PATH: the venv comes first.
 export PATH := $(BIN):$(PATH)
 
-.PHONY: setup lab test test-fast data bench normalize snapshot clean help
+.PHONY: setup lab test test-fast lint format data bench normalize snapshot clean help
 
 help:
 	@sed -n '1,4p' Makefile
@@ -32,14 +32,23 @@ $(STAMP): pyproject.toml requirements/constraints.txt
 setup: $(STAMP)
 
 lab: setup
-	@$(PY) -m course.lab --port $(LAB_PORT)
+	@$(PY) -m course_tools.lab --port $(LAB_PORT)
 
 # Browser tests need a Chromium: installed when missing and possible, else they are SKIPPED with the reason.
-test: setup
+test: setup lint
 	@bash scripts/ensure_chromium.sh
 	@$(PY) -m pytest; status=$$?; if [ $$status -eq 5 ]; then \
 	  echo "make test: FAILED, pytest collected no tests (exit status 5): a run that tests nothing is a failure." >&2; fi; \
 	exit $$status
+
+# Lint and format are habits, not taste: make test fails on either (make format fixes most).
+lint: setup
+	@$(BIN)/ruff check --quiet . && $(BIN)/ruff format --check --quiet . \
+	  || { echo "make lint: FAILED. Run 'make format' (ruff format + ruff check --fix), then fix what remains." >&2; exit 1; }
+
+format: setup
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
 
 # The quick loop while writing code: no notebooks, no grading pipeline, no browser.
 test-fast: setup
@@ -52,7 +61,7 @@ bench: setup
 	@for b in benchmarks/bench_*.py; do echo "== $$b"; $(PY) $$b || exit 1; done
 
 normalize: setup
-	$(PY) -m course.notebooks normalize $(wildcard modules autograded/source)
+	$(PY) -m course_tools.notebooks normalize $(wildcard modules autograded/source)
 
 # Record the expected outputs of the # NBVAL_CHECK_OUTPUT cells: make snapshot [NB=modules/NN_name.ipynb]
 NB ?= modules
@@ -65,7 +74,7 @@ clean:
 # Instructor (graded assignments, docs/INSTRUCTORS.md): A=assignment, FROM=folder of student folders.
 #   make release A=00_warm_up | collect A=00_warm_up FROM=inbox/ | autograde A=... | feedback A=... | grades
 .PHONY: release collect autograde feedback grades
-GRADE = $(PY) -m course.grading
+GRADE = $(PY) -m course_tools.grading
 release autograde feedback: setup
 	@test -n "$(A)" || { echo "usage: make $@ A=<assignment>, e.g. make $@ A=00_warm_up" >&2; exit 2; }
 	$(GRADE) $@ $(A)

@@ -1,7 +1,7 @@
 """nbgrader settings of the High-Stakes ML course. Every path is relative to this file,
 so a copy of this folder (a cohort, a test's temporary folder) is a course on its own.
 
-Run nbgrader through `python -m course.grading ...` (or the Makefile targets): it passes
+Run nbgrader through `python -m course_tools.grading ...` (or the Makefile targets): it passes
 --CourseDirectory.root and puts the virtual environment's bin/ on PATH (nbgrader calls
 `alembic` from PATH when it creates the gradebook).
 """
@@ -11,8 +11,8 @@ from pathlib import Path
 from nbconvert.preprocessors import CSSHTMLHeaderPreprocessor
 from nbgrader.preprocessors import ClearHiddenTests, GetGrades
 
-from course.grading.feedback import HideHiddenTestOutputs
-from course.grading.timeouts import CellTimeouts
+from course_tools.grading.feedback import HideHiddenTestOutputs
+from course_tools.grading.timeouts import CellTimeouts
 
 HERE = Path(__file__).resolve().parent
 c = get_config()  # noqa: F821 (provided by nbgrader when it loads this file)

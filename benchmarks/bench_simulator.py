@@ -138,9 +138,7 @@ def main(argv=None):
         )
         if size == (5000, 10000, 183):
             met = got["seconds"] <= GOAL_SECONDS and got["rss_mb"] <= GOAL_RSS_MB
-            print(
-                f"  goal (<= {GOAL_SECONDS} s and <= {GOAL_RSS_MB:.0f} MB): {'met' if met else 'NOT MET'}"
-            )
+            print(f"  goal (<= {GOAL_SECONDS} s and <= {GOAL_RSS_MB:.0f} MB): {'met' if met else 'NOT MET'}")
 
     same_run_simulator(measured[NAIVE_SIZE], repeat)
 

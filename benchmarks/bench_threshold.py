@@ -23,12 +23,12 @@ import matplotlib
 
 matplotlib.use("Agg")
 
-import numpy as np  # noqa: E402
-import pandas as pd  # noqa: E402
-from sklearn.metrics import confusion_matrix, precision_recall_curve  # noqa: E402
+import numpy as np
+import pandas as pd
+from sklearn.metrics import confusion_matrix, precision_recall_curve
 
-from course.metrics import CostModel, ThresholdSweep  # noqa: E402
-from course.widgets import ThresholdExplorer  # noqa: E402
+from course.metrics import CostModel, ThresholdSweep
+from course.widgets import ThresholdExplorer
 
 GOAL_US_PER_THRESHOLD = 20.0
 GOAL_SPEEDUP = 1000.0

@@ -6,7 +6,8 @@ Sub-packages, each with one job:
 - ``course.metrics``: the threshold engine, the cost model and alert-budget metrics.
 - ``course.widgets``: the interactive explorers and the quiz (thin layers over ``course.metrics``).
 - ``course.plots``: plotting helpers in the ``...Display.from_predictions`` style.
-- ``course.grading``: ``check(...)`` self-checks and the instructor's nbgrader commands.
+- ``course.grading``: ``check(...)`` self-checks, the visible questions, hidden-test helpers.
+- ``course.lessons``: each module's own experiments, one file per module.
 """
 
 __version__ = "0.1.0"

@@ -6,10 +6,15 @@ so that a learner who passes the wrong thing gets a message that names the probl
 
 from __future__ import annotations
 
+import math
+import numbers
+
 import numpy as np
 import pandas as pd
+from sklearn.utils import check_scalar as sklearn_check_scalar
 
 __all__ = [
+    "check_scalar",
     "check_rng",
     "check_binary_labels",
     "check_scores",
@@ -17,6 +22,68 @@ __all__ = [
     "check_same_length",
     "check_timestamp_days",
 ]
+
+
+_SCALAR_TYPES = {
+    int: numbers.Integral,
+    float: numbers.Real,
+    numbers.Integral: numbers.Integral,
+    numbers.Real: numbers.Real,
+}
+
+
+def check_scalar(value, name, target_type, *, min_val=None, max_val=None, include_boundaries="both"):
+    """Return a scalar argument checked for type and range, as a Python ``int`` or ``float``.
+
+    The one check of scalar arguments in the course, in the manner of scikit-learn's
+    :func:`sklearn.utils.check_scalar` (which it calls), stricter where a fraud course
+    needs it: ``True``/``False`` are not numbers, NaN is refused, and numpy scalars are
+    accepted (``np.int64(5)`` is an int).
+
+    Parameters
+    ----------
+    value : object
+    name : str
+        The argument's name, used in the message.
+    target_type : {int, float}
+        ``int`` accepts any integral number; ``float`` any real number (ints included).
+    min_val, max_val : float, default=None
+        Bounds, or None for none.
+    include_boundaries : {"both", "left", "right", "neither"}, default="both"
+
+    Returns
+    -------
+    int or float
+
+    Raises
+    ------
+    TypeError
+        Wrong type (a bool, a string, a float where an int is needed).
+    ValueError
+        NaN, or outside the bounds; the message names the argument and the bound.
+
+    Examples
+    --------
+    >>> check_scalar(5, "k", int, min_val=1)
+    5
+    >>> check_scalar(0.5, "beta", float, min_val=0, max_val=1, include_boundaries="right")
+    0.5
+    >>> check_scalar(0, "k", int, min_val=1)
+    Traceback (most recent call last):
+    ...
+    ValueError: k == 0, must be >= 1.
+    """
+    if target_type not in _SCALAR_TYPES:
+        raise TypeError(f"target_type must be int or float, got {target_type!r}.")
+    kind = _SCALAR_TYPES[target_type]
+    if isinstance(value, (bool, np.bool_)):
+        raise TypeError(
+            f"{name} must be {'an int' if kind is numbers.Integral else 'a number'}, got the bool {value!r}."
+        )
+    if isinstance(value, numbers.Real) and not isinstance(value, numbers.Integral) and math.isnan(value):
+        raise ValueError(f"{name} is NaN: a number is needed.")
+    sklearn_check_scalar(value, name, kind, min_val=min_val, max_val=max_val, include_boundaries=include_boundaries)
+    return int(value) if kind is numbers.Integral else float(value)
 
 
 def check_rng(seed, *, name="seed"):
@@ -39,9 +106,7 @@ def _as_1d(values, name, dtype=None):
     if array.ndim == 2 and 1 in array.shape:
         array = array.ravel()
     if array.ndim != 1:
-        raise ValueError(
-            f"{name} must be one-dimensional (one value per transaction), got shape {array.shape}."
-        )
+        raise ValueError(f"{name} must be one-dimensional (one value per transaction), got shape {array.shape}.")
     if array.size == 0:
         raise ValueError(f"{name} is empty: at least one transaction is needed.")
     return array

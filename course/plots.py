@@ -14,10 +14,9 @@ from __future__ import annotations
 import numpy as np
 from sklearn.metrics import PrecisionRecallDisplay, RocCurveDisplay
 
-from course.metrics import ThresholdSweep, capacity_threshold, check_cost_model, least_cost_threshold
-from course.metrics.threshold_sweep import evenly_spaced_index
+from course.metrics import ThresholdSweep, cost_curve
 
-__all__ = ["CostCurveDisplay", "cost_curve_data", "precision_recall_display", "roc_display"]
+__all__ = ["CostCurveDisplay", "precision_recall_display", "roc_display"]
 
 DEFAULT_MAX_POINTS = 2000
 
@@ -36,55 +35,6 @@ def _check_sweep(sweep):
     return sweep
 
 
-def cost_curve_data(sweep, cost_model, *, max_points=DEFAULT_MAX_POINTS):
-    """The numbers behind :class:`CostCurveDisplay`, as a dict.
-
-    Keys: ``thresholds`` and ``costs`` (at most ``max_points`` distinct scores, plus the
-    least-cost threshold so that its marker sits on the line), ``best_threshold`` and
-    ``best_cost`` (from :func:`least_cost_threshold`, on every threshold, ``inf`` = flag
-    nothing), ``cost_flag_nothing``, and ``capacity_threshold`` (``None`` without a
-    capacity).
-
-    Parameters
-    ----------
-    sweep : course.metrics.ThresholdSweep
-    cost_model : course.metrics.CostModel
-    max_points : int, default=2000
-        Most thresholds kept for the curve.
-
-    Returns
-    -------
-    dict
-
-    Examples
-    --------
-    >>> from course.metrics import ThresholdSweep, CostModel
-    >>> from course.plots import cost_curve_data
-    >>> sweep = ThresholdSweep([0, 0, 1, 1], [0.1, 0.4, 0.35, 0.8], amounts=[10, 20, 500, 80])
-    >>> data = cost_curve_data(sweep, CostModel(review_cost=1.0, friction_cost=5.0))
-    >>> data["best_threshold"], data["best_cost"], data["cost_flag_nothing"]
-    (0.35, 8.0, 580.0)
-    """
-    _check_sweep(sweep)
-    check_cost_model(cost_model)
-    best = least_cost_threshold(sweep, cost_model)
-    drawn = sweep.thresholds[evenly_spaced_index(sweep.thresholds.size, max_points)]
-    if np.isfinite(best):
-        drawn = np.union1d(drawn, [best])
-    costs = sweep.at(drawn, cost_model=cost_model)["expected_cost"].to_numpy()
-    capacity = None
-    if cost_model.capacity_per_day is not None:
-        capacity = capacity_threshold(sweep, cost_model.capacity_per_day)
-    return {
-        "thresholds": drawn,
-        "costs": costs,
-        "best_threshold": best,
-        "best_cost": sweep.at(best, cost_model=cost_model, zero_division=0.0).expected_cost,
-        "cost_flag_nothing": sweep.cost_flag_nothing(cost_model),
-        "capacity_threshold": capacity,
-    }
-
-
 class CostCurveDisplay:
     """Expected cost against the threshold, with the least-cost threshold marked.
 
@@ -95,7 +45,7 @@ class CostCurveDisplay:
     Parameters
     ----------
     thresholds, costs : ndarray
-        The curve (see :func:`cost_curve_data`).
+        The curve (see :func:`cost_curve`).
     best_threshold, best_cost : float
         Least-cost threshold (``inf`` = flag nothing) and its cost.
     cost_flag_nothing : float
@@ -123,8 +73,7 @@ class CostCurveDisplay:
     True
     """
 
-    def __init__(self, *, thresholds, costs, best_threshold, best_cost, cost_flag_nothing,
-                 capacity_threshold=None):
+    def __init__(self, *, thresholds, costs, best_threshold, best_cost, cost_flag_nothing, capacity_threshold=None):
         self._set_fields(thresholds, costs, best_threshold, best_cost, cost_flag_nothing, capacity_threshold)
 
     def _set_fields(self, thresholds, costs, best_threshold, best_cost, cost_flag_nothing, capacity_threshold):
@@ -136,15 +85,28 @@ class CostCurveDisplay:
         self.capacity_threshold = capacity_threshold
 
     @classmethod
-    def from_sweep(cls, sweep, cost_model, *, max_points=DEFAULT_MAX_POINTS, ax=None, name=None,
-                   relative=False, **kwargs):
+    def from_sweep(
+        cls, sweep, cost_model, *, max_points=DEFAULT_MAX_POINTS, ax=None, name=None, relative=False, **kwargs
+    ):
         """Plot the cost curve of a :class:`ThresholdSweep` (kwargs go to ``ax.plot``)."""
-        display = cls(**cost_curve_data(sweep, cost_model, max_points=max_points))
+        display = cls(**cost_curve(sweep, cost_model, max_points=max_points))
         return display.plot(ax=ax, name=name, relative=relative, **kwargs)
 
     @classmethod
-    def from_predictions(cls, y_true, y_score, *, cost_model, amounts=None, timestamps=None,
-                         max_points=DEFAULT_MAX_POINTS, ax=None, name=None, relative=False, **kwargs):
+    def from_predictions(
+        cls,
+        y_true,
+        y_score,
+        *,
+        cost_model,
+        amounts=None,
+        timestamps=None,
+        max_points=DEFAULT_MAX_POINTS,
+        ax=None,
+        name=None,
+        relative=False,
+        **kwargs,
+    ):
         """Plot the cost curve from labels, scores and (for amount-based losses) amounts.
 
         Parameters
@@ -162,8 +124,7 @@ class CostCurveDisplay:
             Draw cost / cost of flagging nothing (see :meth:`plot`).
         """
         sweep = ThresholdSweep(y_true, y_score, amounts=amounts, timestamps=timestamps)
-        return cls.from_sweep(sweep, cost_model, max_points=max_points, ax=ax, name=name, relative=relative,
-                              **kwargs)
+        return cls.from_sweep(sweep, cost_model, max_points=max_points, ax=ax, name=name, relative=relative, **kwargs)
 
     def plot(self, ax=None, *, name=None, relative=False, **kwargs):
         """Draw on ``ax`` (a new figure when ``None``) and return ``self``.
@@ -182,7 +143,10 @@ class CostCurveDisplay:
         (self.best_marker_,) = ax.plot([], [], "o", color="C3", label="least cost")
         has_capacity = self.capacity_threshold is not None
         self.capacity_line_ = ax.axvline(
-            np.nan, linestyle=":", color="C2", linewidth=1.2,
+            np.nan,
+            linestyle=":",
+            color="C2",
+            linewidth=1.2,
             label="capacity limit" if has_capacity else "_capacity limit",
         )
         ax.set_xlabel("Threshold (flag score >= threshold)")
@@ -193,7 +157,7 @@ class CostCurveDisplay:
         return self
 
     def set_data(self, data):
-        """Show new numbers (a :func:`cost_curve_data` dict) by moving the existing artists.
+        """Show new numbers (a :func:`cost_curve` dict) by moving the existing artists.
 
         Widgets use this so that a figure is built once. Returns ``self``.
         """
@@ -203,7 +167,7 @@ class CostCurveDisplay:
 
     def update(self, sweep, cost_model, *, max_points=DEFAULT_MAX_POINTS):
         """Recompute for a new cost model and move the existing artists (see :meth:`set_data`)."""
-        return self.set_data(cost_curve_data(sweep, cost_model, max_points=max_points))
+        return self.set_data(cost_curve(sweep, cost_model, max_points=max_points))
 
     def _update_artists(self):
         """Move the artists to the current numbers; y from 0 to 1.5x the cost of flagging nothing.
@@ -229,8 +193,9 @@ class CostCurveDisplay:
         self.ax_.set_ylim(0, top if top > 0 else 1.0)
 
 
-def precision_recall_display(sweep, *, ax=None, max_points=DEFAULT_MAX_POINTS, name=None,
-                             plot_chance_level=True, **kwargs):
+def precision_recall_display(
+    sweep, *, ax=None, max_points=DEFAULT_MAX_POINTS, name=None, plot_chance_level=True, **kwargs
+):
     """scikit-learn's ``PrecisionRecallDisplay`` for a sweep, drawn from at most ``max_points``.
 
     The legend's average precision is computed on every threshold; the chance level is
@@ -265,8 +230,11 @@ def precision_recall_display(sweep, *, ax=None, max_points=DEFAULT_MAX_POINTS, n
     _check_sweep(sweep)
     precision, recall, _ = sweep.precision_recall_curve(max_points=max_points)
     display = PrecisionRecallDisplay(
-        precision=precision, recall=recall, average_precision=sweep.average_precision(),
-        prevalence_pos_label=sweep.prevalence, pos_label=1,
+        precision=precision,
+        recall=recall,
+        average_precision=sweep.average_precision(),
+        prevalence_pos_label=sweep.prevalence,
+        pos_label=1,
     )
     return display.plot(ax=_new_axes(ax), name=name, plot_chance_level=plot_chance_level, **kwargs)
 

@@ -9,7 +9,7 @@ import pytest
 import course
 
 # Entry points that start servers or parse the command line have no examples to run.
-WITHOUT_EXAMPLES = {"course.lab", "course.data.__main__", "course.grading.__main__"}
+WITHOUT_EXAMPLES = {"course_tools.lab", "course.data.__main__", "course.grading.__main__"}
 
 
 def _course_modules():

@@ -137,11 +137,14 @@ def test_this_environment_has_the_pinned_versions():
     assert not problems, f"{sys.prefix} is not the tested environment:\n" + "\n".join(problems)
 
 
-@pytest.mark.parametrize("spec, problem", [
-    ("  - numpy==0.0.1\n", "numpy: environment.yml has 'numpy==0.0.1'"),
-    ("", "numpy: a direct dependency missing"),
-    ("{numpy}  - seaborn==0.13.2\n", "'seaborn==0.13.2' in environment.yml is not installed by pip"),
-])
+@pytest.mark.parametrize(
+    "spec, problem",
+    [
+        ("  - numpy==0.0.1\n", "numpy: environment.yml has 'numpy==0.0.1'"),
+        ("", "numpy: a direct dependency missing"),
+        ("{numpy}  - seaborn==0.13.2\n", "'seaborn==0.13.2' in environment.yml is not installed by pip"),
+    ],
+)
 def test_a_disagreement_is_named(monkeypatch, spec, problem):
     numpy = f"  - numpy=={_constraints()[0]['numpy']}\n"
     text = (REPO_ROOT / "environment.yml").read_text(encoding="utf-8")

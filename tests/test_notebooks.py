@@ -1,4 +1,4 @@
-"""course.notebooks: the stored form of notebooks and the rules the hygiene test applies."""
+"""course_tools.notebooks: the stored form of notebooks and the rules the hygiene test applies."""
 
 import json
 
@@ -6,21 +6,27 @@ import nbformat
 import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
 
-from course.notebooks import check_notebook, dumps_notebook, main, normalize, normalize_notebook
+from course_tools.notebooks import check_notebook, dumps_notebook, main, normalize, normalize_notebook
 
 NBGRADER_ANSWER = {
-    "grade": False, "solution": True, "locked": False, "grade_id": "q1-answer",
-    "schema_version": 3, "task": False,
+    "grade": False,
+    "solution": True,
+    "locked": False,
+    "grade_id": "q1-answer",
+    "schema_version": 3,
+    "task": False,
 }
 
 
 def _module_notebook(*extra_cells):
-    return new_notebook(cells=[
-        new_markdown_cell("# Module\n\n## Learning objectives\n\n- learn"),
-        new_code_cell("x = 1 + 1"),
-        *extra_cells,
-        new_markdown_cell("## Take-away\n\n- remember"),
-    ])
+    return new_notebook(
+        cells=[
+            new_markdown_cell("# Module\n\n## Learning objectives\n\n- learn"),
+            new_code_cell("x = 1 + 1"),
+            *extra_cells,
+            new_markdown_cell("## Take-away\n\n- remember"),
+        ]
+    )
 
 
 def _write(folder, nb, name="01_demo.ipynb", stored=True):
@@ -82,8 +88,9 @@ def test_outputs_and_execution_counts_are_reported_with_notebook_and_cell(module
 
 
 def test_a_syntax_error_is_reported_with_its_cell_and_magics_are_allowed(modules_dir):
-    nb = _module_notebook(new_code_cell("%matplotlib inline\n!echo hi\nawait something()"),
-                          new_code_cell("def broken(:\n    pass"))
+    nb = _module_notebook(
+        new_code_cell("%matplotlib inline\n!echo hi\nawait something()"), new_code_cell("def broken(:\n    pass")
+    )
     violations = check_notebook(_write(modules_dir, nb), rules=["syntax"])
     assert len(violations) == 1
     assert "cell 4 (code" in str(violations[0]) and "'def broken(:'" in str(violations[0])
@@ -95,14 +102,17 @@ def test_cells_marked_to_raise_are_not_syntax_checked(modules_dir):
     assert check_notebook(_write(modules_dir, nb), rules=["syntax"]) == []
 
 
-@pytest.mark.parametrize("source, flagged", [
-    ("df = load('/work/main/datasets/x.csv')", True),
-    ("open('/home/ana/data.csv')", True),
-    ("open('/root/data.csv')", True),
-    ("open(r'C:\\Users\\ana\\data.csv')", True),
-    ("url = 'https://example.org/home/page'", False),
-    ("path = 'datasets/transactions.csv.gz'", False),
-])
+@pytest.mark.parametrize(
+    "source, flagged",
+    [
+        ("df = load('/work/main/datasets/x.csv')", True),
+        ("open('/home/ana/data.csv')", True),
+        ("open('/root/data.csv')", True),
+        ("open(r'C:\\Users\\ana\\data.csv')", True),
+        ("url = 'https://example.org/home/page'", False),
+        ("path = 'datasets/transactions.csv.gz'", False),
+    ],
+)
 def test_machine_paths(modules_dir, source, flagged):
     violations = check_notebook(_write(modules_dir, _module_notebook(new_code_cell(source))), rules=["machine-paths"])
     assert bool(violations) is flagged

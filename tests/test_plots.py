@@ -4,14 +4,14 @@ import matplotlib
 
 matplotlib.use("Agg")
 
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
-import pandas as pd  # noqa: E402
-import pytest  # noqa: E402
-from matplotlib.figure import Figure  # noqa: E402
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+import pytest
+from matplotlib.figure import Figure
 
-from course.metrics import CostModel, ThresholdSweep, capacity_threshold, least_cost_threshold  # noqa: E402
-from course.plots import CostCurveDisplay, cost_curve_data, precision_recall_display, roc_display  # noqa: E402
+from course.metrics import CostModel, ThresholdSweep, capacity_threshold, cost_curve, least_cost_threshold
+from course.plots import CostCurveDisplay, precision_recall_display, roc_display
 
 
 @pytest.fixture
@@ -66,7 +66,7 @@ def test_cost_curve_relative_capacity_and_update(data):
 
 def test_cost_curve_data_when_flagging_nothing_is_cheapest():
     sweep = ThresholdSweep([0, 0, 1], [0.9, 0.8, 0.1], amounts=[10, 10, 5])
-    data = cost_curve_data(sweep, CostModel(review_cost=1.0, friction_cost=1.0))
+    data = cost_curve(sweep, CostModel(review_cost=1.0, friction_cost=1.0))
     assert data["best_threshold"] == np.inf and data["best_cost"] == data["cost_flag_nothing"] == 5.0
     display = CostCurveDisplay(**data).plot(ax=Figure().add_subplot())
     assert len(display.best_marker_.get_xdata()) == 0
@@ -88,4 +88,4 @@ def test_wrong_inputs_are_named():
     with pytest.raises(TypeError, match="ThresholdSweep"):
         roc_display([0, 1])
     with pytest.raises(TypeError, match="CostModel"):
-        cost_curve_data(sweep, {"review_cost": 1})
+        cost_curve(sweep, {"review_cost": 1})

@@ -1,5 +1,5 @@
 # Readable source of autograded/source/00_warm_up/00_warm_up.ipynb: edit this file, then
-#     python -m course.grading build autograded/authoring/00_warm_up.py
+#     python -m course_tools.grading build autograded/authoring/00_warm_up.py
 # Cell markers: see docs/AUTHORING.md. Visible tests: course/grading/questions/00_warm_up.py.
 
 # %% [markdown]
@@ -73,6 +73,7 @@ assert abs(fraud_loss - _expected_loss) <= 1e-9 * _expected_loss
 # "flag every payment above the threshold" would catch. It is not P(fraud | amount > threshold).
 # Then look at `share_of_frauds_above(df, 100)`: do the frauds hide in the big payments?
 
+
 # %% answer id=00-share-above-answer
 def share_of_frauds_above(df, threshold):
     ### BEGIN SOLUTION
@@ -98,6 +99,7 @@ assert abs(share_of_frauds_above(df, 100) - (_frauds > 100).mean()) < 1e-12
 # Write `fraud_rate_by_day(df)`: a pandas Series indexed by day, in day order, whose values
 # are the share of that day's transactions that are frauds. A day with transactions but no
 # fraud has a rate of 0.
+
 
 # %% answer id=00-rate-by-day-answer
 def fraud_rate_by_day(df):

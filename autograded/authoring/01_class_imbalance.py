@@ -1,5 +1,5 @@
 # Readable source of autograded/source/01_class_imbalance/01_class_imbalance.ipynb: edit this file, then
-#     python -m course.grading build autograded/authoring/01_class_imbalance.py
+#     python -m course_tools.grading build autograded/authoring/01_class_imbalance.py
 # Cell markers: see docs/AUTHORING.md. Visible tests: course/grading/questions/01_class_imbalance.py.
 
 # %% [markdown]
@@ -18,7 +18,6 @@
 
 # %% readonly id=01-setup
 import numpy as np
-import pandas as pd
 from imblearn.pipeline import Pipeline
 from imblearn.under_sampling import RandomUnderSampler
 from sklearn.linear_model import LogisticRegression
@@ -50,6 +49,7 @@ print(f"{len(df):,} payments over {df['day'].nunique()} days, {y.sum()} frauds (
 # - `"frauds_missed"`: the number of frauds it lets through;
 # - `"fraud_amount_missed"`: the total amount of those frauds, the money the bank refunds.
 
+
 # %% answer id=01-baseline-answer
 def flag_nothing_report(y_true, amounts):
     ### BEGIN SOLUTION
@@ -69,7 +69,7 @@ flag_nothing_report(y, amounts)
 # %% tests id=01-baseline-tests points=2
 check("01-baseline")
 ### BEGIN HIDDEN TESTS
-from course.imbalance import majority_baseline as _majority_baseline
+from course.lessons.class_imbalance import majority_baseline as _majority_baseline
 
 for _truth, _money in ((y, amounts), (np.array([1, 0, 1, 0, 0]), np.array([5.0, 1.0, 95.0, 7.0, 2.0]))):
     _got, _want = flag_nothing_report(_truth.copy(), _money.copy()), _majority_baseline(_truth, _money)
@@ -100,16 +100,19 @@ for _truth, _money in ((y, amounts), (np.array([1, 0, 1, 0, 0]), np.array([5.0, 
 # The sampler belongs *inside* the pipeline: the pipeline resamples only the data it is fitted
 # on, and the test rows are scored as they are.
 
+
 # %% answer id=01-undersampling-answer
 def evaluate_undersampling(df, X, ratio, seed):
     ### BEGIN SOLUTION
     train, test = time_split(df, train_days=TRAIN_DAYS, gap_days=GAP_DAYS, test_days=TEST_DAYS)
     labels = df["is_fraud"].to_numpy()
-    pipeline = Pipeline([
-        ("scale", StandardScaler()),
-        ("undersample", RandomUnderSampler(sampling_strategy=ratio, random_state=seed)),
-        ("model", LogisticRegression(max_iter=1000)),
-    ])
+    pipeline = Pipeline(
+        [
+            ("scale", StandardScaler()),
+            ("undersample", RandomUnderSampler(sampling_strategy=ratio, random_state=seed)),
+            ("model", LogisticRegression(max_iter=1000)),
+        ]
+    )
     pipeline.fit(X[train], labels[train])
     proba = pipeline.predict_proba(X[test])[:, 1]
     return {
@@ -128,8 +131,9 @@ check("01-undersampling")
 ### BEGIN HIDDEN TESTS
 _train, _test = time_split(df, train_days=TRAIN_DAYS, gap_days=GAP_DAYS, test_days=TEST_DAYS)
 _sampler = RandomUnderSampler(sampling_strategy=0.2, random_state=3)
-_reference = Pipeline([("scale", StandardScaler()), ("undersample", _sampler),
-                       ("model", LogisticRegression(max_iter=1_000))])
+_reference = Pipeline(
+    [("scale", StandardScaler()), ("undersample", _sampler), ("model", LogisticRegression(max_iter=1_000))]
+)
 _proba = _reference.fit(X[_train], y[_train]).predict_proba(X[_test])[:, 1]
 _got = evaluate_undersampling(df.copy(), X.copy(), ratio=0.2, seed=3)
 assert _got["n_test"] == int(_test.sum())
@@ -171,6 +175,7 @@ assert abs(trained_fraud_rate - 0.005 / (0.005 + 0.04 * 0.995)) < 5e-4
 # back to the real fraud rate, as a NumPy array of the same length (the prior correction of
 # module 01). Check your function on your `trained_fraud_rate`: what should it give?
 
+
 # %% answer id=01-correction-answer
 def correct_probabilities(proba, beta):
     ### BEGIN SOLUTION
@@ -184,7 +189,7 @@ correct_probabilities(np.array([0.01, 0.1, 0.5, 0.9]), beta=0.04)
 # %% tests id=01-correction-tests points=2
 check("01-correction")
 ### BEGIN HIDDEN TESTS
-from course.imbalance import correct_undersampled_probabilities as _correct
+from course.lessons.class_imbalance import correct_undersampled_probabilities as _correct
 
 _p = np.array([0.0, 0.001, 0.05, 0.3, 0.5, 0.77, 0.99, 1.0])
 for _beta in (0.04, 0.3, 1.0):

@@ -1,5 +1,5 @@
 # Readable source of autograded/source/02_pr_auc_vs_roc_auc/02_pr_auc_vs_roc_auc.ipynb: edit this file, then
-#     python -m course.grading build autograded/authoring/02_pr_auc_vs_roc_auc.py
+#     python -m course_tools.grading build autograded/authoring/02_pr_auc_vs_roc_auc.py
 # Cell markers: see docs/AUTHORING.md. Visible tests: course/grading/questions/02_pr_auc_vs_roc_auc.py.
 
 # %% [markdown]
@@ -39,10 +39,13 @@ y = df["is_fraud"].to_numpy()
 _rng = np.random.default_rng(2)
 df["score_a"] = np.round(1 / (1 + np.exp(4 - _rng.normal(size=len(df)) - 2.3 * y)), 3)
 _sure = (y == 1) & (_rng.random(len(df)) < 0.5)
-df["score_b"] = np.where(_sure, _rng.integers(12, 21, len(df)),
-                         np.clip(np.round(_rng.gamma(2.0, 1.5, len(df))), 0, 12)).astype(int)
-print(f"{len(df):,} payments over {df['day'].nunique()} days, {int(y.sum())} frauds "
-      f"(prevalence {y.mean():.3%}), {df['customer_id'].nunique()} cards.")
+df["score_b"] = np.where(
+    _sure, _rng.integers(12, 21, len(df)), np.clip(np.round(_rng.gamma(2.0, 1.5, len(df))), 0, 12)
+).astype(int)
+print(
+    f"{len(df):,} payments over {df['day'].nunique()} days, {int(y.sum())} frauds "
+    f"(prevalence {y.mean():.3%}), {df['customer_id'].nunique()} cards."
+)
 df.head()
 
 # %% [markdown]
@@ -60,6 +63,7 @@ df.head()
 #
 # **k out of range.** Raise a `ValueError` when `k` is below 1 or larger than the number of
 # transactions: there are not k transactions to review.
+
 
 # %% answer id=02-precision-at-k-answer
 def precision_at_k(y_true, scores, k):
@@ -109,6 +113,7 @@ for _k in (1, 7, 20, 150):
 # `metrics.precision_at_k(y_true, scores, k)` (imported in the setup) follows the rule of
 # question 1: you may use it on the cards.
 
+
 # %% answer id=02-card-precision-answer
 def card_precision_one_day(cards, y_true, scores, k):
     ### BEGIN SOLUTION
@@ -127,13 +132,24 @@ check("02-card-precision")
 _cards = np.array(["a", "a", "b"])
 assert abs(card_precision_one_day(_cards, np.array([1, 0, 0]), np.array([0.9, 0.1, 0.6]), 1) - 1.0) < 1e-12
 assert abs(card_precision_one_day(_cards, np.array([0, 1, 0]), np.array([0.9, 0.2, 0.5]), 1) - 1.0) < 1e-12
-assert abs(card_precision_one_day(np.array(["b", "c", "a"]), np.array([0, 0, 1]), np.array([0.5, 0.5, 0.5]), 1)
-           - 1 / 3) < 1e-12
+assert (
+    abs(card_precision_one_day(np.array(["b", "c", "a"]), np.array([0, 0, 1]), np.array([0.5, 0.5, 0.5]), 1) - 1 / 3)
+    < 1e-12
+)
 for _d in (30, 41, 55):
     _one = df[df["day"] == _d]
-    _expected = metrics.card_precision_at_k(_one["customer_id"], _one["day"], _one["is_fraud"], _one["score_b"], BUDGET)
-    assert abs(card_precision_one_day(_one["customer_id"].to_numpy(), _one["is_fraud"].to_numpy(),
-                                      _one["score_b"].to_numpy(), BUDGET) - _expected) < 1e-9
+    _expected = metrics.card_precision_at_k(
+        _one["is_fraud"], _one["score_b"], card_ids=_one["customer_id"], days=_one["day"], k=BUDGET
+    )
+    assert (
+        abs(
+            card_precision_one_day(
+                _one["customer_id"].to_numpy(), _one["is_fraud"].to_numpy(), _one["score_b"].to_numpy(), BUDGET
+            )
+            - _expected
+        )
+        < 1e-9
+    )
 ### END HIDDEN TESTS
 
 # %% [markdown]
@@ -143,6 +159,7 @@ for _d in (30, 41, 55):
 # precision. Write `no_skill_average_precision(y_true)`: the average precision such a model
 # gets on the labels `y_true`, as a number between 0 and 1. (For ROC-AUC the answer would be 0.5
 # whatever the labels; for average precision it is not.)
+
 
 # %% answer id=02-no-skill-answer
 def no_skill_average_precision(y_true):
@@ -193,14 +210,14 @@ print(f"ROC-AUC: model A {roc_auc_score(y, df['score_a']):.3f}, model B {roc_auc
 # %% [markdown]
 # The team reviews `BUDGET` cards a day. Store in `card_precision_a` and `card_precision_b`
 # the daily card precision@`BUDGET` of each model, averaged over the days of `df`: use the
-# course's `metrics.card_precision_at_k(card_ids, days, y_true, scores, k)`, which applies the
+# course's `metrics.card_precision_at_k(y_true, scores, card_ids=card_ids, days=days, k=k)`, which applies the
 # rules of question 2 to each day and averages. Then set `ship` to `"A"` or `"B"`: the model
 # that gives the team more fraud cards among the cards it reviews.
 
 # %% answer id=02-ship-answer
 ### BEGIN SOLUTION
-card_precision_a = metrics.card_precision_at_k(df["customer_id"], df["day"], y, df["score_a"], BUDGET)
-card_precision_b = metrics.card_precision_at_k(df["customer_id"], df["day"], y, df["score_b"], BUDGET)
+card_precision_a = metrics.card_precision_at_k(y, df["score_a"], card_ids=df["customer_id"], days=df["day"], k=BUDGET)
+card_precision_b = metrics.card_precision_at_k(y, df["score_b"], card_ids=df["customer_id"], days=df["day"], k=BUDGET)
 ship = "A" if card_precision_a > card_precision_b else "B"
 ### END SOLUTION
 card_precision_a, card_precision_b, ship
@@ -209,7 +226,9 @@ card_precision_a, card_precision_b, ship
 check("02-ship")
 ### BEGIN HIDDEN TESTS
 for _model, _value in (("a", card_precision_a), ("b", card_precision_b)):
-    _expected = metrics.card_precision_at_k(df["customer_id"], df["day"], y, df[f"score_{_model}"], BUDGET)
+    _expected = metrics.card_precision_at_k(
+        y, df[f"score_{_model}"], card_ids=df["customer_id"], days=df["day"], k=BUDGET
+    )
     assert abs(_value - _expected) < 1e-9
 assert ship == "B"
 ### END HIDDEN TESTS

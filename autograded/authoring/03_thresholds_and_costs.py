@@ -1,5 +1,5 @@
 # Readable source of autograded/source/03_thresholds_and_costs/03_thresholds_and_costs.ipynb: edit this file, then
-#     python -m course.grading build autograded/authoring/03_thresholds_and_costs.py
+#     python -m course_tools.grading build autograded/authoring/03_thresholds_and_costs.py
 # Cell markers: see docs/AUTHORING.md. Visible tests: course/grading/questions/03_thresholds_and_costs.py.
 
 # %% [markdown]
@@ -29,7 +29,6 @@
 
 # %% readonly id=03-setup
 import numpy as np
-import pandas as pd
 import sklearn
 from sklearn.metrics import make_scorer
 from sklearn.model_selection import TunedThresholdClassifierCV
@@ -43,15 +42,18 @@ FRICTION_COST = 5.0  # extra euros per false alarm
 CAPACITY_PER_DAY = 3.0  # alerts the team can review per day
 
 # A small bank, the same for everyone: a model trained on 30 days, then 21 days scored.
-holdout = fit_holdout(simulate_transactions(500, 1000, 60, seed=3), kind="logreg",
-                      train_days=30, gap_days=7, test_days=21)
+holdout = fit_holdout(
+    simulate_transactions(500, 1000, 60, seed=3), kind="logreg", train_days=30, gap_days=7, test_days=21
+)
 model = holdout.model  # fitted: model.predict_proba(X_val)[:, 1] == score_val
 X_val, y_val = holdout.X_test, holdout.y_test
 score_val, amount_val = holdout.scores, holdout.test["amount"].to_numpy()
 N_DAYS = holdout.test["day"].nunique()
 candidate_thresholds = np.round(np.linspace(0.01, 0.99, 99), 2)
-print(f"{len(y_val):,} payments over {N_DAYS} days, {int(y_val.sum())} frauds worth EUR "
-      f"{amount_val[y_val == 1].sum():,.0f}.")
+print(
+    f"{len(y_val):,} payments over {N_DAYS} days, {int(y_val.sum())} frauds worth EUR "
+    f"{amount_val[y_val == 1].sum():,.0f}."
+)
 
 # %% [markdown]
 # ## Question 1: the expected cost of a set of decisions (2 points)
@@ -60,6 +62,7 @@ print(f"{len(y_val):,} payments over {N_DAYS} days, {int(y_val.sum())} frauds wo
 # in euros, of the decisions `y_pred` (1 = alert, 0 = let through) on payments whose labels are
 # `y_true` (1 = fraud) and whose amounts are `amounts`. Inputs are NumPy arrays of the same
 # length. Return one number.
+
 
 # %% answer id=03-cost-answer
 def expected_cost(y_true, y_pred, amounts, review_cost, friction_cost):
@@ -82,9 +85,14 @@ from course.metrics import ThresholdSweep as _Sweep
 
 _model = _CostModel(review_cost=REVIEW_COST, friction_cost=FRICTION_COST)
 # a caught fraud still pays its review: 2 alerts (1 fraud, 1 genuine) -> 2 * 3 + 5, plus the missed 40
-assert abs(expected_cost(np.array([1, 0, 1, 0]), np.array([1, 1, 0, 0]), np.array([70.0, 10, 40, 5]), 3.0, 5.0) - 51.0) < 1e-9
+assert (
+    abs(expected_cost(np.array([1, 0, 1, 0]), np.array([1, 1, 0, 0]), np.array([70.0, 10, 40, 5]), 3.0, 5.0) - 51.0)
+    < 1e-9
+)
 _expected = _Sweep(y_val, score_val, amounts=amount_val).at(0.2, cost_model=_model).expected_cost
-assert abs(expected_cost(y_val, (score_val >= 0.2).astype(int), amount_val, REVIEW_COST, FRICTION_COST) - _expected) < 1e-6
+assert (
+    abs(expected_cost(y_val, (score_val >= 0.2).astype(int), amount_val, REVIEW_COST, FRICTION_COST) - _expected) < 1e-6
+)
 ### END HIDDEN TESTS
 
 # %% [markdown]
@@ -94,6 +102,7 @@ assert abs(expected_cost(y_val, (score_val >= 0.2).astype(int), amount_val, REVI
 # `savings(y_true, y_pred, amounts, review_cost, friction_cost)`: the cost of flagging
 # nothing minus the expected cost of the decisions `y_pred` (positive when the alerts pay
 # for themselves). Compute both costs inside this function.
+
 
 # %% answer id=03-savings-answer
 def savings(y_true, y_pred, amounts, review_cost, friction_cost):
@@ -135,9 +144,11 @@ assert abs(savings(y_val, (score_val >= 0.1).astype(int), amount_val, REVIEW_COS
 # least cost, return the highest of them (the same money with fewer alerts); when none fits,
 # return `np.inf` (flag nothing).
 
+
 # %% answer id=03-capacity-answer
-def best_threshold_within_capacity(y_true, scores, amounts, thresholds, n_days, capacity_per_day,
-                                   review_cost, friction_cost):
+def best_threshold_within_capacity(
+    y_true, scores, amounts, thresholds, n_days, capacity_per_day, review_cost, friction_cost
+):
     ### BEGIN SOLUTION
     y_true, scores, amounts = np.asarray(y_true), np.asarray(scores), np.asarray(amounts, dtype=float)
     best, best_cost = np.inf, np.inf
@@ -158,8 +169,10 @@ def best_threshold_within_capacity(y_true, scores, amounts, thresholds, n_days, 
 chosen_threshold = best_threshold_within_capacity(
     y_val, score_val, amount_val, candidate_thresholds, N_DAYS, CAPACITY_PER_DAY, REVIEW_COST, FRICTION_COST
 )
-print(f"Least-cost threshold within {CAPACITY_PER_DAY:g} alerts per day: {chosen_threshold}, "
-      f"{(score_val >= chosen_threshold).sum() / N_DAYS:.2f} alerts per day.")
+print(
+    f"Least-cost threshold within {CAPACITY_PER_DAY:g} alerts per day: {chosen_threshold}, "
+    f"{(score_val >= chosen_threshold).sum() / N_DAYS:.2f} alerts per day."
+)
 
 # %% tests id=03-capacity-tests points=3
 check("03-capacity")
@@ -168,16 +181,25 @@ import pandas as _pd
 
 from course.metrics import CostModel as _CostModel
 from course.metrics import ThresholdSweep as _Sweep
-from course.metrics import least_cost_threshold as _least_cost_threshold
 
 # ties: two payments scored exactly 0.5 are flagged at threshold 0.5 (">="), which then costs
 # 2 * 3 + 5 = 11 and is cheaper than 0.6 (the fraud of 100 missed) or 0.2 (two more false alarms)
 _y, _s = np.array([1, 0, 0, 0]), np.array([0.5, 0.5, 0.3, 0.2])
 assert best_threshold_within_capacity(_y, _s, np.array([100.0, 5, 5, 5]), [0.2, 0.5, 0.6], 1, 10, 3.0, 5.0) == 0.5
 # equal costs: 0.5 and 0.6 flag the same payment, so return the higher one (same money, same alerts)
-assert best_threshold_within_capacity(np.array([1, 0]), np.array([0.9, 0.1]), np.array([100.0, 5]), [0.5, 0.6], 1, 10, 3.0, 5.0) == 0.6
+assert (
+    best_threshold_within_capacity(
+        np.array([1, 0]), np.array([0.9, 0.1]), np.array([100.0, 5]), [0.5, 0.6], 1, 10, 3.0, 5.0
+    )
+    == 0.6
+)
 # a caught fraud pays its review: flagging a fraud of 2 costs 3, missing it costs 2
-assert best_threshold_within_capacity(np.array([1, 0]), np.array([0.8, 0.1]), np.array([2.0, 5]), [0.5, 0.9], 1, 10, 3.0, 5.0) == 0.9
+assert (
+    best_threshold_within_capacity(
+        np.array([1, 0]), np.array([0.8, 0.1]), np.array([2.0, 5]), [0.5, 0.9], 1, 10, 3.0, 5.0
+    )
+    == 0.9
+)
 # capacity is per DAY: 7 days at 1 alert per day allow 7 alerts in the period
 _rng = np.random.default_rng(0)
 _y = (_rng.random(400) < 0.1).astype(int)
@@ -195,11 +217,16 @@ for _capacity in (1.0, 4.0):
 # the assignment's data, against the course's exact search restricted to the candidates
 _model = _CostModel(review_cost=REVIEW_COST, friction_cost=FRICTION_COST, capacity_per_day=CAPACITY_PER_DAY)
 _costs = _Sweep(y_val, score_val, amounts=amount_val, timestamps=holdout.test["timestamp"]).at(
-    candidate_thresholds, cost_model=_model, zero_division=0.0)
+    candidate_thresholds, cost_model=_model, zero_division=0.0
+)
 _fit = _costs[_costs["within_capacity"]]
 _best = _fit.loc[_fit["expected_cost"] <= _fit["expected_cost"].min() + 1e-6, "threshold"].max()
-assert best_threshold_within_capacity(y_val, score_val, amount_val, candidate_thresholds, N_DAYS,
-                                      CAPACITY_PER_DAY, REVIEW_COST, FRICTION_COST) == _best
+assert (
+    best_threshold_within_capacity(
+        y_val, score_val, amount_val, candidate_thresholds, N_DAYS, CAPACITY_PER_DAY, REVIEW_COST, FRICTION_COST
+    )
+    == _best
+)
 ### END HIDDEN TESTS
 
 # %% [markdown]
@@ -219,6 +246,7 @@ assert best_threshold_within_capacity(y_val, score_val, amount_val, candidate_th
 # Metadata routing must be on while you build the scorer and fit: do both inside a
 # `sklearn.config_context(enable_metadata_routing=True)` block.
 
+
 # %% answer id=03-tuned-answer
 ### BEGIN SOLUTION
 def business_savings(y_true, y_pred, amount):
@@ -232,8 +260,7 @@ def business_savings(y_true, y_pred, amount):
 
 with sklearn.config_context(enable_metadata_routing=True):
     scorer = make_scorer(business_savings).set_score_request(amount=True)
-    tuned = TunedThresholdClassifierCV(model, scoring=scorer, thresholds=candidate_thresholds,
-                                       cv="prefit", refit=False)
+    tuned = TunedThresholdClassifierCV(model, scoring=scorer, thresholds=candidate_thresholds, cv="prefit", refit=False)
     tuned.fit(X_val, y_val, amount=amount_val)
 ### END SOLUTION
 print(f"Tuned threshold: {tuned.best_threshold_:.2f}, savings EUR {tuned.best_score_:,.0f}")
@@ -245,11 +272,17 @@ from course.metrics import CostModel as _CostModel
 from course.metrics import ThresholdSweep as _Sweep
 
 # a caught fraud pays its review: 110 - (2 * 3 + 5 + 40) = 59
-assert abs(business_savings(np.array([1, 0, 1, 0]), np.array([1, 1, 0, 0]), amount=np.array([70.0, 10, 40, 5])) - 59.0) < 1e-9
+assert (
+    abs(business_savings(np.array([1, 0, 1, 0]), np.array([1, 1, 0, 0]), amount=np.array([70.0, 10, 40, 5])) - 59.0)
+    < 1e-9
+)
 _model = _CostModel(review_cost=REVIEW_COST, friction_cost=FRICTION_COST)
 _curve = _Sweep(y_val, score_val, amounts=amount_val).at(candidate_thresholds, cost_model=_model, zero_division=0.0)
-_mine = _Sweep(y_val, score_val, amounts=amount_val).at(float(tuned.best_threshold_), cost_model=_model,
-                                                        zero_division=0.0).savings
+_mine = (
+    _Sweep(y_val, score_val, amounts=amount_val)
+    .at(float(tuned.best_threshold_), cost_model=_model, zero_division=0.0)
+    .savings
+)
 assert _mine >= _curve["savings"].max() - 1e-6
 ### END HIDDEN TESTS
 

@@ -5,7 +5,7 @@
 >>> X = build_features(df)[FEATURE_COLUMNS]       # model inputs known at transaction time  # doctest: +SKIP
 """
 
-from course.data.dataset import DatasetError, load_transactions
+from course.data.dataset import DatasetError, datasets_dir, load_transactions
 from course.data.drift import Drift
 from course.data.features import FEATURE_COLUMNS, build_features
 from course.data.labels import labels_as_of
@@ -15,6 +15,7 @@ from course.data.split import time_split
 
 __all__ = [
     "load_transactions",
+    "datasets_dir",
     "DatasetError",
     "time_split",
     "build_features",

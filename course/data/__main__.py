@@ -1,7 +1,7 @@
 """Command line of the shipped dataset.
 
-    python -m course.data write datasets/     regenerate the data file and SHA256SUMS (make data)
-    python -m course.data describe [PATH]     print the figures quoted in datasets/DATASHEET.md
+python -m course.data write datasets/     regenerate the data file and SHA256SUMS (make data)
+python -m course.data describe [PATH]     print the figures quoted in datasets/DATASHEET.md
 """
 
 from __future__ import annotations

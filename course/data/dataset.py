@@ -9,6 +9,7 @@ from __future__ import annotations
 import gzip
 import hashlib
 import io
+import os
 import zlib
 from pathlib import Path
 
@@ -24,13 +25,15 @@ __all__ = [
     "DatasetError",
     "CANONICAL_SEED",
     "DATASET_FILENAME",
-    "DATASETS_DIR",
+    "datasets_dir",
 ]
 
 CANONICAL_SEED = 7
 DATASET_FILENAME = "transactions.csv.gz"
 CHECKSUM_FILENAME = "SHA256SUMS"
-DATASETS_DIR = Path(__file__).resolve().parents[2] / "datasets"
+DATASETS_ENV = "HSML_DATASETS_DIR"
+# A repository checkout keeps the shipped file here; an installed package has no such folder.
+_REPOSITORY_DATASETS = Path(__file__).resolve().parents[2] / "datasets"
 _DATE_FORMAT = "%Y-%m-%d %H:%M:%S"
 _CATEGORIES = {"fraud_scenario": list(SCENARIOS), "case_status": list(CASE_STATUSES)}
 _CACHE = {}
@@ -40,8 +43,36 @@ class DatasetError(ValueError):
     """The dataset file is corrupted, truncated, not the expected one or of the wrong schema."""
 
 
+def datasets_dir():
+    """The folder of the shipped dataset: the one place the course looks outside its package.
+
+    In order: the folder named by the environment variable ``HSML_DATASETS_DIR``; the
+    repository's ``datasets/`` when the course runs from a checkout; otherwise (an installed
+    package without the repository) ``~/.local/share/high-stakes-ml/datasets`` (or under
+    ``$XDG_DATA_HOME``), where :func:`load_transactions` writes the dataset on first use,
+    byte for byte the shipped one.
+
+    Returns
+    -------
+    pathlib.Path
+
+    Examples
+    --------
+    >>> from course.data import datasets_dir
+    >>> (datasets_dir() / "transactions.csv.gz").name
+    'transactions.csv.gz'
+    """
+    override = os.environ.get(DATASETS_ENV)
+    if override:
+        return Path(override).expanduser()
+    if (_REPOSITORY_DATASETS / DATASET_FILENAME).is_file():
+        return _REPOSITORY_DATASETS
+    data_home = Path(os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share")
+    return data_home / "high-stakes-ml" / "datasets"
+
+
 def _regenerate_hint(directory):
-    if Path(directory).resolve() == DATASETS_DIR:
+    if Path(directory).resolve() == _REPOSITORY_DATASETS:
         return "make data   (or: python -m course.data write datasets/)"
     return f"python -m course.data write {directory}"
 
@@ -63,15 +94,15 @@ def to_csv_gz_bytes(df):
     return gzip.compress(text.encode("utf-8"), compresslevel=4, mtime=0)
 
 
-def write_dataset(directory=DATASETS_DIR):
+def write_dataset(directory=None):
     """Simulate the canonical dataset and write it plus its ``SHA256SUMS`` into ``directory``.
 
     Returns the path of the data file. Running it twice gives identical bytes.
 
     Parameters
     ----------
-    directory : str or pathlib.Path, default=DATASETS_DIR
-        Created if needed.
+    directory : str or pathlib.Path, optional
+        Created if needed; defaults to :func:`datasets_dir`.
 
     Returns
     -------
@@ -83,7 +114,7 @@ def write_dataset(directory=DATASETS_DIR):
     >>> from course.data.dataset import write_dataset
     >>> path = write_dataset("/tmp/hsml-data")  # doctest: +SKIP
     """
-    directory = Path(directory)
+    directory = datasets_dir() if directory is None else Path(directory)
     directory.mkdir(parents=True, exist_ok=True)
     data = to_csv_gz_bytes(canonical_transactions())
     path = directory / DATASET_FILENAME
@@ -99,8 +130,9 @@ def load_transactions(path=None, *, verify=True):
     ----------
     path : str or Path, optional
         A ``transactions.csv.gz`` written by ``python -m course.data write DIR``. Defaults
-        to the shipped ``datasets/transactions.csv.gz`` of the repository (whatever the
-        current directory).
+        to the one in :func:`datasets_dir` (the repository's ``datasets/``, whatever the
+        current directory); an installed course without the repository writes it there
+        on first use.
     verify : bool, default=True
         Check the file's SHA-256 against the ``SHA256SUMS`` file next to it.
 
@@ -126,7 +158,12 @@ def load_transactions(path=None, *, verify=True):
     >>> df.columns[:3].tolist()
     ['transaction_id', 'timestamp', 'day']
     """
-    path = DATASETS_DIR / DATASET_FILENAME if path is None else Path(path)
+    if path is None:
+        path = datasets_dir() / DATASET_FILENAME
+        if not path.is_file() and not os.environ.get(DATASETS_ENV) and path.parent != _REPOSITORY_DATASETS:
+            print(f"First use of an installed course: writing the dataset to {path.parent} (a few seconds)...")
+            write_dataset(path.parent)
+    path = Path(path)
     hint = _regenerate_hint(path.parent)
     if not path.is_file():
         raise FileNotFoundError(f"The dataset file {path} is missing. Regenerate it with: {hint}")

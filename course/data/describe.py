@@ -9,7 +9,7 @@ from pathlib import Path
 
 import numpy as np
 
-from course.data.dataset import DATASET_FILENAME, DATASETS_DIR, load_transactions, sha256_of
+from course.data.dataset import DATASET_FILENAME, datasets_dir, load_transactions, sha256_of
 from course.data.scenarios import SCENARIOS
 
 __all__ = ["describe_transactions", "describe_dataset"]
@@ -106,7 +106,7 @@ def describe_dataset(path=None):
     >>> print(describe_dataset().splitlines()[0])  # loads the full dataset  # doctest: +SKIP
     file: transactions.csv.gz, 4,175,740 bytes, sha256 9b0723ea057bfe5216d7f85aba1b07997bfeff5730959453e014fa140d048683
     """
-    path = DATASETS_DIR / DATASET_FILENAME if path is None else Path(path)
+    path = datasets_dir() / DATASET_FILENAME if path is None else Path(path)
     df = load_transactions(path)
     data = path.read_bytes()
     header = f"file: {path.name}, {len(data):,} bytes, sha256 {sha256_of(data)}"

@@ -134,9 +134,7 @@ def _check_input(df):
         raise ValueError(f"build_features needs a pandas DataFrame of transactions, got {type(df).__name__}.")
     missing = [c for c in _REQUIRED if c not in df.columns]
     if missing:
-        raise ValueError(
-            f"build_features needs the columns {missing}, missing from df (it has {list(df.columns)})."
-        )
+        raise ValueError(f"build_features needs the columns {missing}, missing from df (it has {list(df.columns)}).")
     if len(df) == 0:
         raise ValueError("build_features got an empty DataFrame: at least one transaction is needed.")
     seconds = _as_seconds(df["timestamp"], "timestamp")

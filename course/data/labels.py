@@ -130,9 +130,7 @@ def labels_as_of(df, as_of, *, maturity_days=GENUINE_MATURITY_DAYS):
 
 def _check_as_of(as_of):
     if as_of is None or isinstance(as_of, (bool, int, float, np.integer, np.floating)):
-        raise ValueError(
-            f"as_of must be a date or time such as '2024-03-01' or pd.Timestamp(...), got {as_of!r}."
-        )
+        raise ValueError(f"as_of must be a date or time such as '2024-03-01' or pd.Timestamp(...), got {as_of!r}.")
     try:
         moment = pd.Timestamp(as_of)
     except (TypeError, ValueError) as exc:

@@ -48,10 +48,29 @@ COLUMNS = {
 POST_OUTCOME_COLUMNS = ("label_available_at", "chargeback_amount", "case_status", "card_blocked_after")
 
 _STREAMS = (
-    "customers", "terminals", "counts", "time", "amount", "negative_amount", "terminal_choice",
-    "compromise", "leak", "leak_rows", "large_events", "large_time", "large_terminal", "large_amount",
-    "testing_events", "testing_size", "testing_start", "testing_terminal", "testing_gap", "testing_amount",
-    "report_delay", "unreported", "dispute",
+    "customers",
+    "terminals",
+    "counts",
+    "time",
+    "amount",
+    "negative_amount",
+    "terminal_choice",
+    "compromise",
+    "leak",
+    "leak_rows",
+    "large_events",
+    "large_time",
+    "large_terminal",
+    "large_amount",
+    "testing_events",
+    "testing_size",
+    "testing_start",
+    "testing_terminal",
+    "testing_gap",
+    "testing_amount",
+    "report_delay",
+    "unreported",
+    "dispute",
 )
 
 

@@ -1,13 +1,14 @@
-"""Graded exercises: instant self-checks for learners, the nbgrader pipeline for instructors.
+"""The learner's side of graded exercises: instant self-checks and the visible tests.
 
 - :func:`check` runs the visible tests of a question on the learner's work
   (``from course import check``; ``check("00-base-rate")``).
 - :class:`Question` registers a question and its visible tests; one module per
   assignment lives in ``course/grading/questions/``.
-- ``python -m course.grading --help`` (or ``hsml-grade``): the instructor's commands
-  (release, collect, autograde, feedback, grades) and the authoring helpers.
+- :class:`~course.grading.expect.Expect`: the comparison helpers of hidden tests, created
+  in an assignment's locked setup cell before any learner code runs.
 
-Authoring rules: ``docs/AUTHORING.md``. Running a cohort: ``docs/INSTRUCTORS.md``.
+The instructor's nbgrader pipeline is ``course_tools.grading``. Authoring rules:
+``docs/AUTHORING.md``.
 """
 
 from course.grading.checks import CheckFailed, Question, UnknownQuestion, check, get_question, question_ids

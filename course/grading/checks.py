@@ -12,13 +12,13 @@ import difflib
 import inspect
 import re
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 __all__ = ["CheckFailed", "UnknownQuestion", "Question", "check", "get_question", "question_ids"]
 
 _ID_PATTERN = re.compile(r"^[A-Za-z0-9_-]+$")
-_REGISTRY: dict[str, "Question"] = {}
+_REGISTRY: dict[str, Question] = {}
 _RED, _GREEN, _RESET = "\x1b[31m", "\x1b[32m", "\x1b[0m"
 
 

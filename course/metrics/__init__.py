@@ -5,22 +5,18 @@
   scikit-learn's.
 - :class:`CostModel`, :func:`least_cost_threshold`, :func:`capacity_threshold`: money.
 - :func:`precision_at_k`, :func:`recall_at_k`, :func:`card_precision_at_k`: alert budgets.
-- :func:`pairwise_roc_auc`, :func:`trapezoid_pr_auc`, :func:`prevalence_weights`,
-  :func:`daily_precision_at_k`, :func:`compare_rankings`: reading ROC-AUC and PR curves under
-  rare fraud (module 02).
+- :func:`cost_curve`: expected cost against the threshold.
+- :func:`daily_precision_at_k`: a team reviewing k alerts a day.
+- :func:`pairwise_roc_auc`, :func:`trapezoid_pr_auc`, :func:`prevalence_weights`: reading
+  ROC-AUC and PR curves under rare fraud.
 - :class:`PrevalenceSampler`: the same data at another base rate, by subsampling one class.
+- :class:`DayBootstrap`, :func:`day_bootstrap`: intervals from resampling whole days.
 - :func:`population_stability_index`, :func:`psi_by_period`, :func:`ks_by_period`,
   :func:`control_limits`, :func:`first_alarm`: model-free drift monitors (module 07).
 """
 
-from course.metrics.auc import (
-    compare_rankings,
-    daily_precision_at_k,
-    pairwise_roc_auc,
-    prevalence_weights,
-    trapezoid_pr_auc,
-)
-from course.metrics.prevalence import PrevalenceSampler
+from course.metrics.auc import pairwise_roc_auc, prevalence_weights, trapezoid_pr_auc
+from course.metrics.bootstrap import BootstrapResult, DayBootstrap, day_bootstrap
 from course.metrics.drift import (
     PSI_FLOOR,
     AlarmTiming,
@@ -32,8 +28,9 @@ from course.metrics.drift import (
     psi_by_period,
     reference_bin_edges,
 )
-from course.metrics.costs import CostModel, capacity_threshold, check_cost_model, least_cost_threshold
-from course.metrics.ranking import card_precision_at_k, precision_at_k, recall_at_k
+from course.metrics.costs import CostModel, capacity_threshold, check_cost_model, cost_curve, least_cost_threshold
+from course.metrics.prevalence import PrevalenceSampler
+from course.metrics.ranking import card_precision_at_k, daily_precision_at_k, precision_at_k, recall_at_k
 from course.metrics.threshold_sweep import ThresholdResult, ThresholdSweep
 
 __all__ = [
@@ -43,6 +40,7 @@ __all__ = [
     "check_cost_model",
     "least_cost_threshold",
     "capacity_threshold",
+    "cost_curve",
     "precision_at_k",
     "recall_at_k",
     "card_precision_at_k",
@@ -50,8 +48,10 @@ __all__ = [
     "trapezoid_pr_auc",
     "prevalence_weights",
     "daily_precision_at_k",
-    "compare_rankings",
     "PrevalenceSampler",
+    "BootstrapResult",
+    "DayBootstrap",
+    "day_bootstrap",
     "PSI_FLOOR",
     "reference_bin_edges",
     "population_stability_index",

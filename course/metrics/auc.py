@@ -21,13 +21,11 @@ from __future__ import annotations
 from numbers import Integral, Real
 
 import numpy as np
-import pandas as pd
-from sklearn.metrics import auc, average_precision_score, precision_recall_curve, roc_auc_score
+from sklearn.metrics import auc, precision_recall_curve
 
 from course._validation import check_binary_labels, check_rng, check_same_length, check_scores
-from course.metrics.ranking import card_precision_at_k
 
-__all__ = ["pairwise_roc_auc", "trapezoid_pr_auc", "prevalence_weights", "daily_precision_at_k", "compare_rankings"]
+__all__ = ["pairwise_roc_auc", "trapezoid_pr_auc", "prevalence_weights"]
 
 # Comparisons made at once when counting every pair (bounds the memory to a few MB).
 _PAIRS_PER_CHUNK = 2_000_000
@@ -88,7 +86,7 @@ def pairwise_roc_auc(y_true, y_score, *, n_pairs=None, seed=None):
         if seed is not None:
             raise ValueError("seed is only used with n_pairs (counting every pair draws nothing).")
         rows = max(1, _PAIRS_PER_CHUNK // genuines.size)
-        won = sum(_wins(frauds[i:i + rows, None], genuines[None, :]) for i in range(0, frauds.size, rows))
+        won = sum(_wins(frauds[i : i + rows, None], genuines[None, :]) for i in range(0, frauds.size, rows))
         return won / (frauds.size * genuines.size)
     if isinstance(n_pairs, bool) or not isinstance(n_pairs, Integral) or n_pairs < 1:
         raise ValueError(f"n_pairs must be a positive int (the number of pairs drawn) or None, got {n_pairs!r}.")
@@ -178,94 +176,3 @@ def prevalence_weights(y_true, prevalence):
     n_frauds = int(labels.sum())
     genuine_weight = n_frauds * (1.0 - p) / (p * (labels.size - n_frauds))
     return np.where(labels == 1, 1.0, genuine_weight)
-
-
-def daily_precision_at_k(days, y_true, y_score, k):
-    """Transaction-level precision@k per day, averaged over days: a team reviewing k alerts a day.
-
-    For each day, the k highest-scored transactions of that day are reviewed; the day's
-    precision is the number of frauds among them divided by k. Ties at the k-th score are
-    shared in proportion (module docstring). A day with k transactions or fewer reviews
-    them all and still divides by k, as :func:`course.metrics.card_precision_at_k` does.
-
-    Parameters
-    ----------
-    days : array-like of shape (n,)
-        Day of each transaction (day numbers or dates).
-    y_true : array-like of shape (n,)
-        1 for fraud, 0 for genuine.
-    y_score : array-like of shape (n,)
-        Scores, higher = more suspicious.
-    k : int
-        Alerts reviewed per day (>= 1).
-
-    Returns
-    -------
-    float
-
-    Examples
-    --------
-    >>> from course.metrics import daily_precision_at_k
-    >>> days = [1, 1, 1, 2, 2, 2]
-    >>> y = [1, 1, 0, 0, 1, 0]
-    >>> score = [0.9, 0.8, 0.1, 0.7, 0.6, 0.2]
-    >>> daily_precision_at_k(days, y, score, k=2)   # day 1: 2/2, day 2: 1/2
-    0.75
-    """
-    labels = check_binary_labels(y_true, require_both=False)
-    # every transaction is its own "card": card precision@k is then transaction precision@k
-    return card_precision_at_k(np.arange(labels.size), days, labels, y_score, k)
-
-
-def compare_rankings(y_true, scores, *, days, card_ids, k, max_fpr=0.01):
-    """The ranking metrics of several models on the same transactions, one row per model.
-
-    Parameters
-    ----------
-    y_true : array-like of shape (n,)
-        1 for fraud, 0 for genuine; both classes must be present.
-    scores : dict of str -> array-like of shape (n,)
-        Each model's scores, by name.
-    days, card_ids : array-like of shape (n,)
-        Day and card of each transaction (for the daily @k metrics).
-    k : int
-        Alerts (transactions or cards) reviewed per day.
-    max_fpr : float, default=0.01
-        Upper false-positive rate of the partial ROC-AUC (``roc_auc_score(max_fpr=...)``,
-        McClish-standardized: 0.5 = no skill, 1 = perfect).
-
-    Returns
-    -------
-    pandas.DataFrame
-        Index: the model names. Columns: ``roc_auc``, ``partial_roc_auc``,
-        ``average_precision``, ``precision_at_k`` (daily, transactions) and
-        ``card_precision_at_k`` (daily, cards).
-
-    Examples
-    --------
-    >>> from course.metrics import compare_rankings
-    >>> y = [1, 0, 0, 1, 0, 0]
-    >>> table = compare_rankings(y, {"a": [0.9, 0.1, 0.2, 0.8, 0.3, 0.4], "b": [0.1, 0.9, 0.2, 0.8, 0.3, 0.4]},
-    ...                          days=[1, 1, 1, 2, 2, 2], card_ids=[7, 8, 9, 7, 8, 9], k=1, max_fpr=0.5)
-    >>> table[["roc_auc", "average_precision", "precision_at_k"]].round(3)
-       roc_auc  average_precision  precision_at_k
-    a    1.000              1.000             1.0
-    b    0.375              0.417             0.5
-    """
-    labels = check_binary_labels(y_true)
-    if not isinstance(scores, dict) or not scores:
-        raise ValueError("scores must be a non-empty dict of model name -> scores.")
-    if not (isinstance(max_fpr, (int, float)) and not isinstance(max_fpr, bool) and 0 < max_fpr <= 1):
-        raise ValueError(f"max_fpr must be a number in (0, 1], got {max_fpr!r}.")
-    rows = {}
-    for name, y_score in scores.items():
-        model_scores = check_scores(y_score, name=f"scores[{name!r}]")
-        check_same_length(y_true=labels, **{f"scores[{name!r}]": model_scores})
-        rows[name] = {
-            "roc_auc": roc_auc_score(labels, model_scores),
-            "partial_roc_auc": roc_auc_score(labels, model_scores, max_fpr=max_fpr),
-            "average_precision": average_precision_score(labels, model_scores),
-            "precision_at_k": daily_precision_at_k(days, labels, model_scores, k),
-            "card_precision_at_k": card_precision_at_k(card_ids, days, labels, model_scores, k),
-        }
-    return pd.DataFrame.from_dict(rows, orient="index").astype(np.float64)

@@ -20,7 +20,9 @@ from numbers import Real
 
 import numpy as np
 
-__all__ = ["CostModel", "check_cost_model", "least_cost_threshold", "capacity_threshold"]
+from course.metrics.threshold_sweep import ThresholdSweep, evenly_spaced_index
+
+__all__ = ["CostModel", "check_cost_model", "least_cost_threshold", "capacity_threshold", "cost_curve"]
 
 
 def _check_money(value, name, *, allow_none=False, strictly_positive=False):
@@ -234,3 +236,53 @@ def capacity_threshold(sweep, capacity_per_day):
     fits = sweep._within_capacity(points["alerts"], capacity_per_day)
     # alerts fall as the threshold rises: the first point that fits is the lowest threshold
     return float(points["threshold"][int(np.argmax(fits))])
+
+
+def cost_curve(sweep, cost_model, *, max_points=2000):
+    """Expected cost against the threshold: the numbers behind :class:`course.plots.CostCurveDisplay`.
+
+    Keys: ``thresholds`` and ``costs`` (at most ``max_points`` distinct scores, plus the
+    least-cost threshold so that its marker sits on the line), ``best_threshold`` and
+    ``best_cost`` (from :func:`least_cost_threshold`, on every threshold, ``inf`` = flag
+    nothing), ``cost_flag_nothing``, and ``capacity_threshold`` (``None`` without a
+    capacity).
+
+    Parameters
+    ----------
+    sweep : course.metrics.ThresholdSweep
+    cost_model : course.metrics.CostModel
+    max_points : int, default=2000
+        Most thresholds kept for the curve.
+
+    Returns
+    -------
+    dict
+
+    Examples
+    --------
+    >>> from course.metrics import ThresholdSweep, CostModel
+    >>> from course.metrics import cost_curve
+    >>> sweep = ThresholdSweep([0, 0, 1, 1], [0.1, 0.4, 0.35, 0.8], amounts=[10, 20, 500, 80])
+    >>> data = cost_curve(sweep, CostModel(review_cost=1.0, friction_cost=5.0))
+    >>> data["best_threshold"], data["best_cost"], data["cost_flag_nothing"]
+    (0.35, 8.0, 580.0)
+    """
+    if not isinstance(sweep, ThresholdSweep):
+        raise TypeError(f"sweep must be a course.metrics.ThresholdSweep, got {type(sweep).__name__}.")
+    check_cost_model(cost_model)
+    best = least_cost_threshold(sweep, cost_model)
+    drawn = sweep.thresholds[evenly_spaced_index(sweep.thresholds.size, max_points)]
+    if np.isfinite(best):
+        drawn = np.union1d(drawn, [best])
+    costs = sweep.at(drawn, cost_model=cost_model)["expected_cost"].to_numpy()
+    capacity = None
+    if cost_model.capacity_per_day is not None:
+        capacity = capacity_threshold(sweep, cost_model.capacity_per_day)
+    return {
+        "thresholds": drawn,
+        "costs": costs,
+        "best_threshold": best,
+        "best_cost": sweep.at(best, cost_model=cost_model, zero_division=0.0).expected_cost,
+        "cost_flag_nothing": sweep.cost_flag_nothing(cost_model),
+        "capacity_threshold": capacity,
+    }

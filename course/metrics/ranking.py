@@ -16,7 +16,7 @@ import pandas as pd
 
 from course._validation import check_binary_labels, check_same_length, check_scores
 
-__all__ = ["precision_at_k", "recall_at_k", "card_precision_at_k"]
+__all__ = ["precision_at_k", "recall_at_k", "card_precision_at_k", "daily_precision_at_k"]
 
 
 def _check_k(k, n, what="transactions"):
@@ -118,7 +118,7 @@ def _check_ids(values, name):
     return array
 
 
-def card_precision_at_k(card_ids, days, y_true, y_score, k):
+def card_precision_at_k(y_true, y_score, *, card_ids, days, k):
     """Daily card precision@k, averaged over days: what a team reviewing k cards a day finds.
 
     For each day: the transactions are grouped by card (card score = its highest score,
@@ -132,14 +132,14 @@ def card_precision_at_k(card_ids, days, y_true, y_score, k):
 
     Parameters
     ----------
-    card_ids : array-like of shape (n,)
-        Card (customer) of each transaction.
-    days : array-like of shape (n,)
-        Day of each transaction: e.g. ``df["timestamp"].dt.normalize()`` or day numbers.
     y_true : array-like of shape (n,)
         1 for fraud, 0 for genuine.
     y_score : array-like of shape (n,)
         Scores, higher = more suspicious.
+    card_ids : array-like of shape (n,)
+        Card (customer) of each transaction.
+    days : array-like of shape (n,)
+        Day of each transaction: e.g. ``df["timestamp"].dt.normalize()`` or day numbers.
     k : int
         Cards reviewed per day (>= 1).
 
@@ -154,7 +154,7 @@ def card_precision_at_k(card_ids, days, y_true, y_score, k):
     >>> days = [1, 1, 1, 1, 2, 2]
     >>> y = [0, 1, 0, 0, 0, 0]
     >>> score = [0.9, 0.2, 0.5, 0.1, 0.3, 0.4]
-    >>> card_precision_at_k(cards, days, y, score, k=1)  # day 1: card a (fraud); day 2: b
+    >>> card_precision_at_k(y, score, card_ids=cards, days=days, k=1)  # day 1: card a (fraud); day 2: b
     0.5
     """
     labels, scores = _check_inputs(y_true, y_score, require_fraud=False)
@@ -185,3 +185,40 @@ def card_precision_at_k(card_ids, days, y_true, y_score, k):
     share_of_tied = np.where(totals["n_tied"] > 0, (k - totals["n_above"]) / np.maximum(totals["n_tied"], 1), 0.0)
     frauds_found = totals["fraud_above"] + share_of_tied * totals["fraud_tied"]
     return float(np.mean(frauds_found / k))
+
+
+def daily_precision_at_k(y_true, y_score, *, days, k):
+    """Transaction-level precision@k per day, averaged over days: a team reviewing k alerts a day.
+
+    For each day, the k highest-scored transactions of that day are reviewed; the day's
+    precision is the number of frauds among them divided by k. Ties at the k-th score are
+    shared in proportion (module docstring). A day with k transactions or fewer reviews
+    them all and still divides by k, as :func:`course.metrics.card_precision_at_k` does.
+
+    Parameters
+    ----------
+    y_true : array-like of shape (n,)
+        1 for fraud, 0 for genuine.
+    y_score : array-like of shape (n,)
+        Scores, higher = more suspicious.
+    days : array-like of shape (n,)
+        Day of each transaction (day numbers or dates).
+    k : int
+        Alerts reviewed per day (>= 1).
+
+    Returns
+    -------
+    float
+
+    Examples
+    --------
+    >>> from course.metrics import daily_precision_at_k
+    >>> days = [1, 1, 1, 2, 2, 2]
+    >>> y = [1, 1, 0, 0, 1, 0]
+    >>> score = [0.9, 0.8, 0.1, 0.7, 0.6, 0.2]
+    >>> daily_precision_at_k(y, score, days=days, k=2)   # day 1: 2/2, day 2: 1/2
+    0.75
+    """
+    labels = check_binary_labels(y_true, require_both=False)
+    # every transaction is its own "card": card precision@k is then transaction precision@k
+    return card_precision_at_k(labels, y_score, card_ids=np.arange(labels.size), days=days, k=k)

@@ -318,7 +318,9 @@ class ThresholdSweep:
         """
         return float(
             cost_model.expected_cost(
-                alerts=0, false_positives=0, false_negatives=self.n_positives,
+                alerts=0,
+                false_positives=0,
+                false_negatives=self.n_positives,
                 missed_fraud_amount=self.total_fraud_amount,
             )
         )
@@ -415,18 +417,34 @@ class ThresholdSweep:
         cost = nothing = savings = within = None
         if cost_model is not None:
             missed = None if self._fraud_amount_below is None else float(self._fraud_amount_below[j])
-            cost = float(cost_model.expected_cost(
-                alerts=alerts, false_positives=fp, false_negatives=fn, missed_fraud_amount=missed,
-            ))
+            cost = float(
+                cost_model.expected_cost(
+                    alerts=alerts,
+                    false_positives=fp,
+                    false_negatives=fn,
+                    missed_fraud_amount=missed,
+                )
+            )
             nothing = self.cost_flag_nothing(cost_model)
             savings = nothing - cost
             if cost_model.capacity_per_day is not None:
                 within = bool(self._within_capacity(alerts, cost_model.capacity_per_day))
         return ThresholdResult(
-            threshold=threshold, tp=tp, fp=fp, fn=fn, tn=self.n_negatives - fp, alerts=alerts,
-            precision=precision, recall=tp / self.n_positives, f1=2 * tp / (2 * tp + fp + fn),
-            fpr=fp / self.n_negatives, alerts_per_day=per_day, expected_cost=cost,
-            cost_flag_nothing=nothing, savings=savings, within_capacity=within,
+            threshold=threshold,
+            tp=tp,
+            fp=fp,
+            fn=fn,
+            tn=self.n_negatives - fp,
+            alerts=alerts,
+            precision=precision,
+            recall=tp / self.n_positives,
+            f1=2 * tp / (2 * tp + fp + fn),
+            fpr=fp / self.n_negatives,
+            alerts_per_day=per_day,
+            expected_cost=cost,
+            cost_flag_nothing=nothing,
+            savings=savings,
+            within_capacity=within,
         )
 
     def curve(self, *, cost_model=None, max_points=None):
@@ -551,8 +569,10 @@ class ThresholdSweep:
 
     def __repr__(self):
         extras = "".join(
-            [", amounts" if self.total_fraud_amount is not None else "",
-             f", n_days={self.n_days}" if self.n_days is not None else ""]
+            [
+                ", amounts" if self.total_fraud_amount is not None else "",
+                f", n_days={self.n_days}" if self.n_days is not None else "",
+            ]
         )
         return (
             f"ThresholdSweep(n={self._n}, frauds={self.n_positives}, "

@@ -3,7 +3,7 @@
 - :class:`ThresholdExplorer`: threshold, costs and capacity -> counts, rates, money.
 - :class:`BaseRateExplorer`: prevalence -> ROC barely moves, precision-recall falls.
 - :class:`ImbalanceExplorer`: undersampling rate -> ranking flat, probabilities inflated.
-- :class:`Quiz`, :class:`Question`, :class:`NumericQuestion`: checked questions.
+- :class:`Quiz`, :class:`QuizQuestion`, :class:`NumericQuestion`: checked questions.
 - :class:`Explorer` (in :mod:`course.widgets.base`): the base to build new explorers.
 
 Every explorer can be driven from code: set a control's ``value`` and read
@@ -11,11 +11,17 @@ Every explorer can be driven from code: set a control's ``value`` and read
 """
 
 from course.widgets.base import Explorer
-from course.widgets.base_rate_explorer import BaseRateExplorer
-from course.widgets.imbalance_explorer import ImbalanceExplorer
-from course.widgets.quiz import NumericQuestion, Question, Quiz
-from course.widgets.threshold_explorer import ThresholdExplorer
+from course.widgets.class_imbalance_explorer import ImbalanceExplorer
+from course.widgets.pr_auc_vs_roc_auc_explorer import BaseRateExplorer
+from course.widgets.quiz import NumericQuestion, Quiz, QuizQuestion
+from course.widgets.thresholds_and_costs_explorer import ThresholdExplorer
 
 __all__ = [
-    "Explorer", "ThresholdExplorer", "BaseRateExplorer", "ImbalanceExplorer", "Quiz", "Question", "NumericQuestion",
+    "Explorer",
+    "ThresholdExplorer",
+    "BaseRateExplorer",
+    "ImbalanceExplorer",
+    "Quiz",
+    "QuizQuestion",
+    "NumericQuestion",
 ]

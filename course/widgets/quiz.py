@@ -1,6 +1,6 @@
 """Checked questions with instant feedback: multiple choice and numeric answers.
 
-The logic (:class:`Question`, :class:`NumericQuestion`, their ``check``) is plain Python;
+The logic (:class:`QuizQuestion`, :class:`NumericQuestion`, their ``check``) is plain Python;
 :class:`Quiz` only wires it to ipywidgets. Prompts and explanations are course content
 and may hold HTML; a learner's answer is always escaped.
 """
@@ -14,7 +14,7 @@ from numbers import Real
 
 import ipywidgets as widgets
 
-__all__ = ["Question", "NumericQuestion", "Feedback", "Quiz", "parse_number"]
+__all__ = ["QuizQuestion", "NumericQuestion", "Feedback", "Quiz", "parse_number"]
 
 
 @dataclass(frozen=True)
@@ -29,8 +29,8 @@ class Feedback:
 
     Examples
     --------
-    >>> from course.widgets.quiz import Feedback, Question
-    >>> q = Question("Which metric ignores the base rate?", ["ROC-AUC", "Precision"], "ROC-AUC",
+    >>> from course.widgets.quiz import Feedback, QuizQuestion
+    >>> q = QuizQuestion("Which metric ignores the base rate?", ["ROC-AUC", "Precision"], "ROC-AUC",
     ...              explanation="ROC uses rates within each class.")
     >>> q.check("Precision")
     Feedback(correct=False, text='Not quite. ROC uses rates within each class.')
@@ -46,7 +46,7 @@ def _feedback(correct, explanation):
 
 
 @dataclass(frozen=True)
-class Question:
+class QuizQuestion:
     """A multiple-choice question.
 
     Parameters
@@ -61,8 +61,8 @@ class Question:
 
     Examples
     --------
-    >>> from course.widgets import Question
-    >>> q = Question("Which metric ignores the base rate?", ["ROC-AUC", "Precision"], "ROC-AUC",
+    >>> from course.widgets import QuizQuestion
+    >>> q = QuizQuestion("Which metric ignores the base rate?", ["ROC-AUC", "Precision"], "ROC-AUC",
     ...              explanation="ROC uses rates within each class.")
     >>> q.check("Precision")
     Feedback(correct=False, text='Not quite. ROC uses rates within each class.')
@@ -176,7 +176,7 @@ class Quiz:
 
     Parameters
     ----------
-    questions : list of Question or NumericQuestion
+    questions : list of QuizQuestion or NumericQuestion
 
     Attributes
     ----------
@@ -192,9 +192,9 @@ class Quiz:
 
     Examples
     --------
-    >>> from course.widgets import Quiz, Question, NumericQuestion
+    >>> from course.widgets import Quiz, QuizQuestion, NumericQuestion
     >>> quiz = Quiz([
-    ...     Question("Flag when score >= t. Raising t gives...", ["more alerts", "fewer alerts"], "fewer alerts"),
+    ...     QuizQuestion("Flag when score >= t. Raising t gives...", ["more alerts", "fewer alerts"], "fewer alerts"),
     ...     NumericQuestion("Recall with 8 of 10 frauds caught?", 0.8, tolerance=0.01),
     ... ])
     >>> quiz.answer(0, "fewer alerts")
@@ -203,13 +203,16 @@ class Quiz:
     ('Not quite.', 1)
     """
 
-    def __init__(self, questions):
+    def __init__(self, questions, *, name=None):
+        self.name = name
         questions = list(questions)
         if not questions:
             raise ValueError("A quiz needs at least one question.")
         for i, question in enumerate(questions):
-            if not isinstance(question, (Question, NumericQuestion)):
-                raise TypeError(f"question {i} must be a Question or NumericQuestion, got {type(question).__name__}.")
+            if not isinstance(question, (QuizQuestion, NumericQuestion)):
+                raise TypeError(
+                    f"question {i} must be a QuizQuestion or NumericQuestion, got {type(question).__name__}."
+                )
         self.questions = questions
         self.inputs, self.check_buttons, self.feedback = [], [], []
         self.results = [None] * len(questions)
@@ -219,7 +222,7 @@ class Quiz:
             prompt = widgets.HTML(
                 f'<div class="hsml-question" data-index="{i}"><b>{i + 1}.</b> {question.prompt}</div>'
             )
-            if isinstance(question, Question):
+            if isinstance(question, QuizQuestion):
                 field = widgets.RadioButtons(options=question.options, value=None, layout=widgets.Layout(width="auto"))
             else:
                 field = widgets.Text(placeholder="your answer (e.g. 0.25 or 25%)")
@@ -237,15 +240,15 @@ class Quiz:
         question = self.questions[index]
         try:
             if value is None or (isinstance(value, str) and not value.strip()):
-                multiple_choice = isinstance(question, Question)
+                multiple_choice = isinstance(question, QuizQuestion)
                 raise ValueError("Choose an answer first." if multiple_choice else "Type a number first.")
             result = question.check(value)
         except ValueError as exc:
             self.results[index] = None
             self._texts[index] = str(exc)
-            self.feedback[index].value = (
-                f'<div class="hsml-feedback" data-index="{index}" data-correct="">{html.escape(str(exc))}</div>'
-            )
+            self.feedback[
+                index
+            ].value = f'<div class="hsml-feedback" data-index="{index}" data-correct="">{html.escape(str(exc))}</div>'
             return self._texts[index]
         self.results[index] = result.correct
         self._texts[index] = result.text

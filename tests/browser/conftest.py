@@ -24,8 +24,14 @@ from tests.browser.lab_server import LabServer
 REPO_ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM_NAMES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
 CHROMIUM_ARGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
 ]
 HOW_TO_ENABLE = (
     "To enable them: run `make test` as root where apt-get works (it installs Debian's chromium), "
@@ -128,13 +134,17 @@ def pytest_terminal_summary(terminalreporter, exitstatus, config):
     terminalreporter.write_sep("-", "browser: time per notebook and slider-to-screen latency")
     write("(wall-clock on this machine, shared with other work: noisy; latency goal < 200 ms)")
     for row in rows:
-        line = (f"{row['notebook']}: total {row['total_s']:.1f} s (open {row['open_s']:.1f} s, "
-                f"run all {row['run_all_s']:.1f} s, interact {row['interact_s']:.1f} s)")
+        line = (
+            f"{row['notebook']}: total {row['total_s']:.1f} s (open {row['open_s']:.1f} s, "
+            f"run all {row['run_all_s']:.1f} s, interact {row['interact_s']:.1f} s)"
+        )
         latencies = row.get("key_latency_ms")
         if latencies:
             ordered = sorted(latencies)
-            line += (f"; key press -> numbers painted: median {ordered[len(ordered) // 2]:.0f} ms, "
-                     f"max {ordered[-1]:.0f} ms over {len(ordered)} presses")
+            line += (
+                f"; key press -> numbers painted: median {ordered[len(ordered) // 2]:.0f} ms, "
+                f"max {ordered[-1]:.0f} ms over {len(ordered)} presses"
+            )
         if row.get("input_latency_ms"):
             line += "; input -> numbers: " + ", ".join(f"{ms:.0f} ms" for ms in row["input_latency_ms"])
         if row.get("note"):

@@ -15,7 +15,8 @@ PANEL = ".jp-NotebookPanel:not(.lm-mod-hidden)"
 
 # Resolves to {ran, total} once the kernel is idle and every code cell has run, or one
 # stopped the run with an error; false while running.
-RUN_ALL_DONE = """() => {
+RUN_ALL_DONE = (
+    """() => {
   const panel = document.querySelector('%s');
   if (!panel) return false;
   const status = panel.querySelector('.jp-Notebook-ExecutionIndicator')?.dataset.status;
@@ -25,11 +26,14 @@ RUN_ALL_DONE = """() => {
     || [...panel.querySelectorAll('.jp-OutputArea-output[data-mime-type="application/vnd.jupyter.stderr"]')]
          .some(e => e.textContent.includes('Traceback'));
   return status === 'idle' && (ran === prompts.length || failed) ? {ran, total: prompts.length} : false;
-}""" % PANEL
+}"""
+    % PANEL
+)
 
 # Every problem a learner would see in the outputs: tracebacks, error outputs, widgets
 # that failed to render. Each entry: {cell, text}.
-PAGE_ERRORS = """() => {
+PAGE_ERRORS = (
+    """() => {
   const cells = [...document.querySelectorAll('%s .jp-Cell')];
   const problems = [];
   cells.forEach((cell, index) => {
@@ -44,7 +48,9 @@ PAGE_ERRORS = """() => {
     }
   });
   return problems;
-}""" % PANEL
+}"""
+    % PANEL
+)
 
 # Times one key press: from its keydown to the first animation frame after the numbers
 # panel changed (the frame that paints them). Armed before the press; the ARM is reset
@@ -68,12 +74,15 @@ READ_NUMBERS = """(panel) => ({
 
 # The notebook's kernel is connected and idle. The execution indicator also says "idle"
 # before any kernel exists ("No Kernel"), so the kernel's name must be shown too.
-KERNEL_READY = """() => {
+KERNEL_READY = (
+    """() => {
   const panel = document.querySelector('%s');
   const name = panel?.querySelector('.jp-Toolbar-kernelName')?.textContent.trim();
   const status = panel?.querySelector('.jp-Notebook-ExecutionIndicator')?.dataset.status;
   return Boolean(name) && name !== 'No Kernel' && status === 'idle' && panel.querySelector('.jp-Cell') !== null;
-}""" % PANEL
+}"""
+    % PANEL
+)
 
 
 def open_notebook(page, server, notebook, timeout_ms):

@@ -1,6 +1,6 @@
 """A JupyterLab server for the browser tests: started on a free port, stopped for sure.
 
-The command line is :func:`course.lab.build_command` (what ``make lab`` runs: token
+The command line is :func:`course_tools.lab.build_command` (what ``make lab`` runs: token
 authentication on, ``--allow-root`` as root, the repository as root dir), plus a few
 options that keep a test run clean: temporary config, runtime, settings and workspace
 folders (no earlier workspace restored, nothing written to the user's ``~/.jupyter``),
@@ -30,13 +30,14 @@ from pathlib import Path
 import psutil
 from jupyter_client import BlockingKernelClient
 
-from course.lab import build_command
+from course_tools.lab import build_command
 
 # User settings of the test server: no news popup, no update check, and no autosave (the
 # notebooks served are the repository's own files: Lab must never write outputs into them).
 TEST_SETTINGS = {
     "@jupyterlab/apputils-extension/notification.jupyterlab-settings": {
-        "fetchNews": "false", "checkForUpdates": False,
+        "fetchNews": "false",
+        "checkForUpdates": False,
     },
     "@jupyterlab/docmanager-extension/plugin.jupyterlab-settings": {"autosave": False},
 }
@@ -88,7 +89,11 @@ class LabServer:
         )
         self._log = self.log_path.open("w")
         self.process = subprocess.Popen(
-            command, cwd=self.root_dir, env=env, stdout=self._log, stderr=subprocess.STDOUT,
+            command,
+            cwd=self.root_dir,
+            env=env,
+            stdout=self._log,
+            stderr=subprocess.STDOUT,
             start_new_session=True,  # its own process group: stop() can end it whole
         )
         deadline = time.monotonic() + timeout
@@ -156,7 +161,9 @@ class LabServer:
         """Call the REST API with the token; the decoded JSON answer (None when empty)."""
         data = None if body is None else json.dumps(body).encode()
         request = urllib.request.Request(
-            f"http://127.0.0.1:{self.port}/{path}", data=data, method=method,
+            f"http://127.0.0.1:{self.port}/{path}",
+            data=data,
+            method=method,
             headers={"Authorization": f"token {self.token}", "Content-Type": "application/json"},
         )
         with urllib.request.urlopen(request, timeout=timeout) as response:

@@ -104,11 +104,11 @@ THRESHOLD_EXPLORER = WidgetKind(
     slider="Threshold",
     slider_attribute="threshold_slider",
     engine=(
-        "from course.plots import cost_curve_data\n"
-        "from course.widgets.threshold_explorer import threshold_numbers\n"
+        "from course.metrics import cost_curve\n"
+        "from course.lessons.thresholds_and_costs import threshold_numbers\n"
         "cost_model = explorer.cost_model\n"
         "numbers = threshold_numbers(explorer.sweep, explorer.threshold_slider.value, cost_model,\n"
-        "                            cost_curve_data(explorer.sweep, cost_model, max_points=explorer.max_points))\n"
+        "                            cost_curve(explorer.sweep, cost_model, max_points=explorer.max_points))\n"
     ),
 )
 
@@ -117,7 +117,7 @@ BASE_RATE_EXPLORER = WidgetKind(
     slider="Prevalence",
     slider_attribute="prevalence_slider",
     engine=(
-        "from course.widgets.base_rate_explorer import base_rate_numbers\n"
+        "from course.lessons.pr_auc_vs_roc_auc import base_rate_numbers\n"
         "numbers, _ = base_rate_numbers(explorer.sweep, explorer.sampler, explorer.prevalence_slider.value,\n"
         "                               max_points=explorer.max_points)\n"
     ),
@@ -125,18 +125,23 @@ BASE_RATE_EXPLORER = WidgetKind(
 
 # Keeps no labels nor scores: the notebook's own variables feed the engine.
 IMBALANCE_EXPLORER = WidgetKind(
-    name="ImbalanceExplorer", slider="Genuines kept", slider_attribute="beta_slider", engine=None,
+    name="ImbalanceExplorer",
+    slider="Genuines kept",
+    slider_attribute="beta_slider",
+    engine=None,
 )
 
 NOTEBOOKS = {
     "00_start_here": NoMainWidget(
         "the welcome page: what the course is for, one printed accuracy example and a setup check"
     ),
-    # slider positions: the 7 betas of course.imbalance.DEFAULT_BETAS, from 100% (left) down to 1%
+    # slider positions: the 7 betas of course.lessons.class_imbalance.DEFAULT_BETAS, from 100% (left) down to 1%
     "01_class_imbalance": MainWidget(
-        IMBALANCE_EXPLORER, presses=3, drag_to=1.0,
+        IMBALANCE_EXPLORER,
+        presses=3,
+        drag_to=1.0,
         engine=(
-            "from course.widgets.imbalance_explorer import undersampling_numbers\n"
+            "from course.lessons.class_imbalance import undersampling_numbers\n"
             "beta = explorer.beta_slider.value\n"
             "numbers = undersampling_numbers(y_test, scores_by_beta[beta], beta, k=K,\n"
             "                                train_fraud_rate=y_train.mean())\n"
@@ -146,7 +151,10 @@ NOTEBOOKS = {
     "02_pr_auc_vs_roc_auc": MainWidget(BASE_RATE_EXPLORER, presses=5, drag_to=0.9),
     # starts at the least-cost threshold within the capacity (cost_model limited_model: review 3, capacity 8)
     "03_thresholds_and_costs": MainWidget(
-        THRESHOLD_EXPLORER, presses=5, drag_to=0.25, inputs=(("Review cost", 7.5), ("Capacity/day", 12)),
+        THRESHOLD_EXPLORER,
+        presses=5,
+        drag_to=0.25,
+        inputs=(("Review cost", 7.5), ("Capacity/day", 12)),
     ),
 }
 
@@ -167,15 +175,21 @@ def spec_problem(stem, notebook):
     spec = NOTEBOOKS.get(stem)
     cells = main_widget_cells(notebook)
     if spec is None:
-        return (f"modules/{stem}.ipynb has no entry in tests/browser/spec.py NOTEBOOKS: add a MainWidget "
-                "(how a learner uses its main widget) or a NoMainWidget with the reason it has none.")
+        return (
+            f"modules/{stem}.ipynb has no entry in tests/browser/spec.py NOTEBOOKS: add a MainWidget "
+            "(how a learner uses its main widget) or a NoMainWidget with the reason it has none."
+        )
     if isinstance(spec, NoMainWidget):
         if cells:
-            return (f"modules/{stem}.ipynb has a '# main-widget' cell (cell {cells[0] + 1}) but the spec says "
-                    f"it has none ({spec.reason}): update tests/browser/spec.py.")
+            return (
+                f"modules/{stem}.ipynb has a '# main-widget' cell (cell {cells[0] + 1}) but the spec says "
+                f"it has none ({spec.reason}): update tests/browser/spec.py."
+            )
         return None
     if len(cells) != 1:
-        return (f"modules/{stem}.ipynb must have exactly one code cell starting with "
-                f"'{MAIN_WIDGET_MARKER[0]}' then '{MAIN_WIDGET_MARKER[1]}' that shows `explorer` "
-                f"(a {spec.kind.name}); found {len(cells)}.")
+        return (
+            f"modules/{stem}.ipynb must have exactly one code cell starting with "
+            f"'{MAIN_WIDGET_MARKER[0]}' then '{MAIN_WIDGET_MARKER[1]}' that shows `explorer` "
+            f"(a {spec.kind.name}); found {len(cells)}."
+        )
     return None

@@ -14,8 +14,13 @@ def test_data_values_parse_back():
 
 def test_equal_numbers_pass_and_each_difference_is_named():
     expected = {"tp": 355, "precision": 0.245, "within": True, "least": math.inf, "undefined": math.nan}
-    shown = {"tp": ("355", "355"), "precision": ("0.245", "0.245"), "within": ("true", "yes"),
-             "least": ("inf", "∞"), "undefined": ("nan", "undefined")}
+    shown = {
+        "tp": ("355", "355"),
+        "precision": ("0.245", "0.245"),
+        "within": ("true", "yes"),
+        "least": ("inf", "∞"),
+        "undefined": ("nan", "undefined"),
+    }
     assert mismatches(shown, expected) == []
     wrong = {**shown, "tp": ("356", "356"), "within": ("false", "no")}
     assert mismatches(wrong, expected) == [

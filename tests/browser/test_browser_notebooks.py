@@ -78,8 +78,10 @@ def kernel_state(server, notebook, spec):
     try:
         output = server.run_in_kernel(notebook, code, timeout=60)
     except RuntimeError as error:
-        pytest.fail(f"{notebook}: could not ask the kernel for `explorer`'s numbers (the '# main-widget' "
-                    f"cell must assign the widget to `explorer`):\n{error}")
+        pytest.fail(
+            f"{notebook}: could not ask the kernel for `explorer`'s numbers (the '# main-widget' "
+            f"cell must assign the widget to `explorer`):\n{error}"
+        )
     state = json.loads(output.strip().splitlines()[-1])
     assert state["widget"] == kind.name, f"{notebook}: `explorer` is a {state['widget']}, the spec says {kind.name}"
     return state
@@ -117,8 +119,10 @@ def use_main_widget(page, server, notebook, spec: MainWidget, cell_index, timing
     try:
         panel.wait_for(state="attached", timeout=UPDATE_TIMEOUT_MS)
     except PlaywrightTimeoutError:
-        pytest.fail(f"{notebook}: no {kind.name} numbers panel in the output of the '# main-widget' cell "
-                    f"(cell {cell_index + 1}); its output reads: {widget_cell.inner_text()[:1000]!r}")
+        pytest.fail(
+            f"{notebook}: no {kind.name} numbers panel in the output of the '# main-widget' cell "
+            f"(cell {cell_index + 1}); its output reads: {widget_cell.inner_text()[:1000]!r}"
+        )
     widget_cell.locator(".jupyter-widgets").first.evaluate("e => e.scrollIntoView({block: 'start'})")
     content = panel.locator("xpath=..")  # the HTML widget's content: replaced at every update
     checker = PageChecker(server, notebook, spec, panel)
@@ -151,14 +155,21 @@ def use_main_widget(page, server, notebook, spec: MainWidget, cell_index, timing
     for label, value in spec.inputs:
         previous = moved["numbers"]
         try:
-            timing["input_latency_ms"].append(lab_page.timed(
-                page, content, lambda: lab_page.type_number(widget_cell, label, value), UPDATE_TIMEOUT_MS
-            ))
+            timing["input_latency_ms"].append(
+                lab_page.timed(
+                    page,
+                    content,
+                    lambda label=label, value=value: lab_page.type_number(widget_cell, label, value),
+                    UPDATE_TIMEOUT_MS,
+                )
+            )
         except AssertionError as error:
             raise AssertionError(f"{notebook}: typing {value} into {label!r}: {error}") from None
         moved = checker.settle(
             f"after typing {value} into {label!r}",
-            also=lambda s: [] if s["numbers"] != previous else [f"typing into {label!r} changed no number"],
+            also=lambda s, previous=previous, label=label: (
+                [] if s["numbers"] != previous else [f"typing into {label!r} changed no number"]
+            ),
         )
 
 

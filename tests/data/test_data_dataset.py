@@ -10,16 +10,16 @@ import pytest
 
 from course.data import COLUMNS, DatasetError, load_transactions
 from course.data.__main__ import main
-from course.data.dataset import CANONICAL_SEED, DATASETS_DIR, check_schema, to_csv_gz_bytes
+from course.data.dataset import CANONICAL_SEED, check_schema, datasets_dir, to_csv_gz_bytes
 from course.data.describe import describe_dataset
 from course.data.scenarios import PRESETS
 
 REPO = Path(__file__).resolve().parents[2]
-SHIPPED = DATASETS_DIR / "transactions.csv.gz"
+SHIPPED = REPO / "datasets" / "transactions.csv.gz"
 
 
 def _shipped_checksum():
-    return (DATASETS_DIR / "SHA256SUMS").read_text().split()[0]
+    return (REPO / "datasets" / "SHA256SUMS").read_text().split()[0]
 
 
 def test_regeneration_gives_the_shipped_bytes(tmp_path, capsys):
@@ -56,7 +56,7 @@ def test_load_returns_a_copy_and_ignores_the_current_directory(tmp_path, monkeyp
 @pytest.fixture
 def copy_of_dataset(tmp_path):
     shutil.copy(SHIPPED, tmp_path / SHIPPED.name)
-    shutil.copy(DATASETS_DIR / "SHA256SUMS", tmp_path / "SHA256SUMS")
+    shutil.copy(REPO / "datasets" / "SHA256SUMS", tmp_path / "SHA256SUMS")
     return tmp_path / SHIPPED.name
 
 
@@ -71,7 +71,9 @@ def test_corrupted_file_is_refused(copy_of_dataset):
     with pytest.raises(DatasetError) as info:
         load_transactions(copy_of_dataset)
     message = str(info.value)
-    assert "does not match its SHA-256" in message and f"python -m course.data write {copy_of_dataset.parent}" in message
+    assert (
+        "does not match its SHA-256" in message and f"python -m course.data write {copy_of_dataset.parent}" in message
+    )
 
 
 def test_truncated_file_is_refused(copy_of_dataset):
@@ -88,11 +90,23 @@ def test_missing_file_names_the_command(tmp_path):
     assert "is missing" in str(info.value) and "python -m course.data write" in str(info.value)
 
 
-def test_missing_default_file_says_make_data(monkeypatch, tmp_path):
-    monkeypatch.setattr("course.data.dataset.DATASETS_DIR", tmp_path)
+def test_missing_file_in_the_overridden_folder_names_the_command(monkeypatch, tmp_path):
+    monkeypatch.setenv("HSML_DATASETS_DIR", str(tmp_path))
+    assert datasets_dir() == tmp_path
     with pytest.raises(FileNotFoundError) as info:
         load_transactions()
-    assert "make data" in str(info.value) and "python -m course.data write datasets/" in str(info.value)
+    assert f"python -m course.data write {tmp_path}" in str(info.value)
+
+
+def test_an_installed_course_without_the_repository_writes_the_dataset_on_first_use(monkeypatch, tmp_path):
+    monkeypatch.delenv("HSML_DATASETS_DIR", raising=False)
+    monkeypatch.setattr("course.data.dataset._REPOSITORY_DATASETS", tmp_path / "no-repository")
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data-home"))
+    folder = datasets_dir()
+    assert folder == tmp_path / "data-home" / "high-stakes-ml" / "datasets"
+    df = load_transactions()
+    assert (folder / "SHA256SUMS").read_text().split()[0] == _shipped_checksum()
+    assert len(df) > 0
 
 
 def test_missing_checksum_file_is_refused(copy_of_dataset):
@@ -116,7 +130,7 @@ def test_wrong_schema_is_refused_even_with_a_matching_checksum(tmp_path):
 
 
 def test_datasheet_quotes_the_describe_output():
-    sheet = (DATASETS_DIR / "DATASHEET.md").read_text()
+    sheet = (REPO / "datasets" / "DATASHEET.md").read_text()
     quoted = re.search(r"<!-- describe:begin -->\n```text\n(.*?)\n```\n<!-- describe:end -->", sheet, re.S)
     assert quoted, "DATASHEET.md lost its describe block markers"
     assert quoted.group(1) == describe_dataset(), (
@@ -125,7 +139,7 @@ def test_datasheet_quotes_the_describe_output():
 
 
 def test_datasheet_rates_are_the_default_preset():
-    sheet = (DATASETS_DIR / "DATASHEET.md").read_text()
+    sheet = (REPO / "datasets" / "DATASHEET.md").read_text()
     settings = PRESETS["default"](1000, 2000)
     for scenario in ("large_amount", "compromised_terminal", "leaked_card", "card_testing"):
         row = re.search(rf"^\| `{scenario}` \| ([0-9.]+) per", sheet, re.M)
@@ -138,5 +152,8 @@ def test_describe_command_prints_the_figures(capsys):
     assert main(["describe"]) == 0
     out = capsys.readouterr().out
     assert out.startswith("file: transactions.csv.gz") and "frauds:" in out
-    assert np.isclose(float(re.search(r"frauds: [\d,]+ \(([\d.]+)%", out).group(1)) / 100,
-                      load_transactions()["is_fraud"].mean(), atol=5e-6)
+    assert np.isclose(
+        float(re.search(r"frauds: [\d,]+ \(([\d.]+)%", out).group(1)) / 100,
+        load_transactions()["is_fraud"].mean(),
+        atol=5e-6,
+    )

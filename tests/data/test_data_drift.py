@@ -11,8 +11,17 @@ START = 30
 # Post-outcome columns look into the future: card_blocked_after of a row depends on reports
 # up to 7 days later, so it is compared only up to a week before the start day.
 TRUE_AT_THE_TIME = [
-    "transaction_id", "timestamp", "day", "customer_id", "terminal_id", "amount",
-    "is_fraud", "fraud_scenario", "label_available_at", "chargeback_amount", "case_status",
+    "transaction_id",
+    "timestamp",
+    "day",
+    "customer_id",
+    "terminal_id",
+    "amount",
+    "is_fraud",
+    "fraud_scenario",
+    "label_available_at",
+    "chargeback_amount",
+    "case_status",
 ]
 
 

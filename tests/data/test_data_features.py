@@ -102,9 +102,10 @@ def test_leaky_labels_would_be_caught(fraud_rich_df):
     future = df.copy()
     future.loc[unknown, "label_available_at"] = df["timestamp"][unknown] + pd.Timedelta(seconds=1)
     before = (df["timestamp"] <= cut).to_numpy()
-    moved = build_features(future)[before]["terminal_known_fraud_rate_7d"] != build_features(df)[before][
-        "terminal_known_fraud_rate_7d"
-    ]
+    moved = (
+        build_features(future)[before]["terminal_known_fraud_rate_7d"]
+        != build_features(df)[before]["terminal_known_fraud_rate_7d"]
+    )
     assert moved.any()
 
 

@@ -17,8 +17,13 @@ from grading_batch import ASSIGNMENTS, TIMINGS, WORKERS, timed_build
 @pytest.fixture(scope="session")
 def batches(request, tmp_path_factory):
     """{assignment: Batch, or the exception that stopped its build} for the selected tests."""
-    wanted = sorted({item.callspec.params["batch"] for item in request.session.items
-                     if "batch" in getattr(getattr(item, "callspec", None), "params", {})})
+    wanted = sorted(
+        {
+            item.callspec.params["batch"]
+            for item in request.session.items
+            if "batch" in getattr(getattr(item, "callspec", None), "params", {})
+        }
+    )
     roots = {a: tmp_path_factory.mktemp(f"course-{a}") / "autograded" for a in wanted}
     results = {}
     if WORKERS > 1 and len(wanted) > 1:

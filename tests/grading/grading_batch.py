@@ -9,8 +9,10 @@ released notebook, then collects, autogrades, writes feedback and exports grades
 - ``solution``: every answer cell holds the solution;           expected: full auto marks
 - ``stub``: the released notebook, untouched;                   expected: zero
 - ``wrong-1``, ``wrong-2``...: the k-th common wrong answer of every answer cell
-  (``tests/grading/wrong_answers/<assignment>.py``), solutions elsewhere;
+  (``WRONG_ANSWERS`` of ``tests/grading/answers/<assignment>.py``), solutions elsewhere;
                                                               expected: only those questions lose their points
+- ``right-1``, ``right-2``...: the k-th alternative right answer of every answer cell
+  (``RIGHT_ANSWERS`` of the same file), solutions elsewhere;  expected: full auto marks
 - ``tampered``: first question unanswered with its test cell replaced by ``assert True``,
   second question unanswered with its test cell deleted;      expected: both score zero, nothing waits for a human
 - ``endless-loop``: ``while True: pass`` in the last question; expected: timeout, zero there, full elsewhere
@@ -32,34 +34,58 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import nbformat
-from course.grading import pipeline
-from course.grading.cells import QuestionCells, cell_role, grade_id, questions, without_delimiters
+
+from course_tools.grading import pipeline
+from course_tools.grading.cells import QuestionCells, cell_role, grade_id, questions, without_delimiters
 
 REPO = Path(__file__).resolve().parents[2]
 SOURCE = REPO / "autograded" / "source"
-WRONG_ANSWERS_DIR = Path(__file__).parent / "wrong_answers"
-ASSIGNMENTS = sorted(p.name for p in SOURCE.iterdir() if p.is_dir() and any(p.glob("*.ipynb"))) if SOURCE.is_dir() else []
+ANSWERS_DIR = Path(__file__).parent / "answers"
+ASSIGNMENTS = (
+    sorted(p.name for p in SOURCE.iterdir() if p.is_dir() and any(p.glob("*.ipynb"))) if SOURCE.is_dir() else []
+)
 # Seconds per learner cell while testing: room for the slowest answer on a loaded 2-core
 # machine, short enough that the endless-loop submission costs little.
 TIMEOUT = float(os.environ.get("HSML_GRADING_TIMEOUT", "5"))
 NOT_JSON = '{"cells": [{"cell_type": "code", "source": "x = 1"'  # a notebook cut short
-WORKING_FOLDERS = ("release", "submitted", "autograded", "feedback", "malformed", "gradebook.db",
-                   "grades.csv", ".nbgrader.log", ".exchange", "__pycache__")
+WORKING_FOLDERS = (
+    "release",
+    "submitted",
+    "autograded",
+    "feedback",
+    "malformed",
+    "gradebook.db",
+    "grades.csv",
+    ".nbgrader.log",
+    ".exchange",
+    "__pycache__",
+)
 # Batches of different assignments are independent (each has its own course copy and
 # gradebook): they are built in parallel, one process each, up to this many at a time.
 WORKERS = int(os.environ.get("HSML_GRADING_WORKERS", "2"))
 TIMINGS: list[str] = []  # one line per batch, printed at the end of the run
 
 
-def load_wrong_answers(assignment: str) -> dict | None:
-    """``WRONG_ANSWERS`` of ``tests/grading/wrong_answers/<assignment>.py``, or None if there is no file."""
-    path = WRONG_ANSWERS_DIR / f"{assignment}.py"
+def _answers_module(assignment: str):
+    path = ANSWERS_DIR / f"{assignment}.py"
     if not path.is_file():
         return None
-    spec = importlib.util.spec_from_file_location(f"wrong_answers_{assignment}", path)
+    spec = importlib.util.spec_from_file_location(f"answers_{assignment}", path)
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
-    return module.WRONG_ANSWERS
+    return module
+
+
+def load_wrong_answers(assignment: str) -> dict | None:
+    """``WRONG_ANSWERS`` of ``tests/grading/answers/<assignment>.py``, or None if there is no file."""
+    module = _answers_module(assignment)
+    return None if module is None else module.WRONG_ANSWERS
+
+
+def load_right_answers(assignment: str) -> dict | None:
+    """``RIGHT_ANSWERS`` of ``tests/grading/answers/<assignment>.py``, or None if it has none."""
+    module = _answers_module(assignment)
+    return None if module is None else getattr(module, "RIGHT_ANSWERS", None)
 
 
 def fill(notebooks: dict, replace: dict[str, str], delete: set[str] = frozenset()) -> dict:
@@ -84,6 +110,8 @@ class Batch:
     groups: list[QuestionCells]  # auto-graded questions, in order
     wrong_plan: dict[str, dict[str, str]]  # student -> {answer grade_id: why it is wrong}
     wrong_answers: dict | None
+    right_plan: dict[str, dict[str, str]] = field(default_factory=dict)  # student -> {answer grade_id: which}
+    right_answers: dict | None = None
     tampered: dict[str, str] = field(default_factory=dict)  # test grade_id -> "assert True" / "deleted"
     loop_group: QuestionCells | None = None
     tampered_student: str = "tampered"
@@ -139,8 +167,12 @@ def build_batch(assignment: str, root: Path) -> Batch:
     names = course.notebook_names(assignment)
     source = {n: nbformat.read(course.source(assignment) / f"{n}.ipynb", as_version=4) for n in names}
     released = {n: nbformat.read(release_report.folder / f"{n}.ipynb", as_version=4) for n in names}
-    solution = {grade_id(c): without_delimiters(c.source) for nb in source.values() for c in nb.cells
-                if cell_role(c) in ("answer", "manual")}
+    solution = {
+        grade_id(c): without_delimiters(c.source)
+        for nb in source.values()
+        for c in nb.cells
+        if cell_role(c) in ("answer", "manual")
+    }
     groups = _groups(source)
     wrong_answers = load_wrong_answers(assignment)
     batch = Batch(assignment, course, source, released, groups, {}, wrong_answers, timings=timings)
@@ -150,7 +182,12 @@ def build_batch(assignment: str, root: Path) -> Batch:
         for k, (why, code) in enumerate(cases.items(), start=1):
             batch.wrong_plan.setdefault(f"wrong-{k}", {})[answer_id] = why
             students.setdefault(f"wrong-{k}", {})[answer_id] = code
-    for student in batch.wrong_plan:
+    batch.right_answers = load_right_answers(assignment)
+    for answer_id, cases in (batch.right_answers or {}).items():
+        for k, (which, code) in enumerate(cases.items(), start=1):
+            batch.right_plan.setdefault(f"right-{k}", {})[answer_id] = which
+            students.setdefault(f"right-{k}", {})[answer_id] = code
+    for student in [*batch.wrong_plan, *batch.right_plan]:
         students[student] = fill(released, {**solution, **students[student]})
     if groups:
         edited, removed = groups[0], groups[1] if len(groups) > 1 else groups[0]

@@ -9,12 +9,11 @@ import sys
 
 import nbformat
 import pytest
+from grading_batch import ASSIGNMENTS, REPO, SOURCE, load_wrong_answers
 
 import course.grading.checks as checks
-from course.grading.authoring import build_notebook, lint_notebook, parse_source, same_cells, scaffold_assignment
-from course.grading.cells import cell_role, questions
-
-from grading_batch import ASSIGNMENTS, REPO, SOURCE, load_wrong_answers
+from course_tools.grading.authoring import build_notebook, lint_notebook, parse_source, same_cells, scaffold_assignment
+from course_tools.grading.cells import cell_role, questions
 
 AUTHORING = REPO / "autograded" / "authoring"
 
@@ -29,25 +28,49 @@ def test_markers_build_cells_with_nbgrader_schema_3_metadata():
     assert nb.cells[0].source == "# Title\n\nText"
     meta = [c.metadata.get("nbgrader") for c in nb.cells]
     assert meta[0] is None
-    assert meta[1] == {"grade": False, "solution": False, "locked": True, "grade_id": "s", "schema_version": 3, "task": False}
-    assert meta[2] == {"grade": False, "solution": True, "locked": False, "grade_id": "a", "schema_version": 3, "task": False}
-    assert meta[3] == {"grade": True, "solution": False, "locked": True, "grade_id": "t", "points": 2,
-                       "schema_version": 3, "task": False}
+    assert meta[1] == {
+        "grade": False,
+        "solution": False,
+        "locked": True,
+        "grade_id": "s",
+        "schema_version": 3,
+        "task": False,
+    }
+    assert meta[2] == {
+        "grade": False,
+        "solution": True,
+        "locked": False,
+        "grade_id": "a",
+        "schema_version": 3,
+        "task": False,
+    }
+    assert meta[3] == {
+        "grade": True,
+        "solution": False,
+        "locked": True,
+        "grade_id": "t",
+        "points": 2,
+        "schema_version": 3,
+        "task": False,
+    }
     assert meta[4]["grade"] and meta[4]["solution"] and meta[4]["points"] == 1.5
     assert [cell_role(c) for c in nb.cells] == ["plain", "readonly", "answer", "tests", "manual"]
 
 
-@pytest.mark.parametrize("text, problem", [
-    ("x = 1\n", "no '# %%' cell markers"),
-    ("# %% answr id=a\n", "cannot read the cell marker"),
-    ("# %% answer\n", "needs id="),
-    ("# %% tests id=t\n", "needs points=N"),
-    ("# %% tests id=t points=0\n", "points must be above 0"),
-    ("# %% answer id=a points=1\n", "only tests and manual cells carry points"),
-    ("# %% [markdown] answer id=a\n", "a markdown answer is a 'manual' cell"),
-    ("# %% [markdown]\nnot a comment\n", "markdown lines start with '# '"),
-    ("# %% answer id=a\n# %% answer id=a\n", "used twice"),
-])
+@pytest.mark.parametrize(
+    "text, problem",
+    [
+        ("x = 1\n", "no '# %%' cell markers"),
+        ("# %% answr id=a\n", "cannot read the cell marker"),
+        ("# %% answer\n", "needs id="),
+        ("# %% tests id=t\n", "needs points=N"),
+        ("# %% tests id=t points=0\n", "points must be above 0"),
+        ("# %% answer id=a points=1\n", "only tests and manual cells carry points"),
+        ("# %% [markdown] answer id=a\n", "a markdown answer is a 'manual' cell"),
+        ("# %% [markdown]\nnot a comment\n", "markdown lines start with '# '"),
+        ("# %% answer id=a\n# %% answer id=a\n", "used twice"),
+    ],
+)
 def test_malformed_sources_are_refused_with_the_line(text, problem):
     with pytest.raises(ValueError, match=problem):
         build_notebook(text, name="demo.py")
@@ -82,7 +105,7 @@ def test_every_assignment_follows_the_authoring_rules(assignment):
 def test_every_assignment_has_valid_wrong_answers(assignment):
     wrong = load_wrong_answers(assignment)
     assert wrong is not None, (
-        f"Missing tests/grading/wrong_answers/{assignment}.py: list the common wrong answers of every question "
+        f"Missing tests/grading/answers/{assignment}.py: list the common wrong answers of every question "
         "(docs/AUTHORING.md, 'Wrong answers')."
     )
     nbs = [nbformat.read(p, as_version=4) for p in sorted((SOURCE / assignment).glob("*.ipynb"))]
@@ -100,11 +123,11 @@ def test_every_assignment_has_valid_wrong_answers(assignment):
 @pytest.mark.parametrize("source", sorted(AUTHORING.glob("*.py")), ids=lambda p: p.stem)
 def test_every_notebook_is_built_from_its_readable_source(source):
     target = SOURCE / source.stem / f"{source.stem}.ipynb"
-    assert target.is_file(), f"{target} is missing: python -m course.grading build {source.relative_to(REPO)}"
+    assert target.is_file(), f"{target} is missing: python -m course_tools.grading build {source.relative_to(REPO)}"
     built = build_notebook(source.read_text(encoding="utf-8"), name=str(source))
     assert same_cells(built, nbformat.read(target, as_version=4)), (
         f"{target.relative_to(REPO)} differs from {source.relative_to(REPO)}: "
-        f"python -m course.grading build {source.relative_to(REPO)}"
+        f"python -m course_tools.grading build {source.relative_to(REPO)}"
     )
 
 
@@ -113,7 +136,7 @@ def test_new_assignment_template_works_end_to_end(tmp_path, capsys):
     assert [p.relative_to(tmp_path).as_posix() for p in files] == [
         "autograded/authoring/97_template_demo.py",
         "course/grading/questions/97_template_demo.py",
-        "tests/grading/wrong_answers/97_template_demo.py",
+        "tests/grading/answers/97_template_demo.py",
         "autograded/source/97_template_demo/97_template_demo.ipynb",
     ]
     name = "tmp_questions.questions.97_template_demo"  # a module name that ends like the real ones
@@ -133,4 +156,3 @@ def test_new_assignment_template_works_end_to_end(tmp_path, capsys):
         scaffold_assignment("97_template_demo", tmp_path)
     with pytest.raises(ValueError, match="two digits"):
         scaffold_assignment("Template", tmp_path)
-

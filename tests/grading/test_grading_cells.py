@@ -1,15 +1,15 @@
-"""Reading nbgrader notebooks (course.grading.cells), scrubbing feedback (course.grading.feedback)
-and the per-cell grading timeouts (course.grading.timeouts)."""
+"""Reading nbgrader notebooks (course_tools.grading.cells), scrubbing feedback (course_tools.grading.feedback)
+and the per-cell grading timeouts (course_tools.grading.timeouts)."""
 
 from __future__ import annotations
 
 import nbformat
 
-from course.grading.authoring import build_notebook
-from course.grading.cells import checked_question_ids, questions, secret_lines, without_delimiters
-from course.grading.feedback import HIDDEN_FAILURE, HideHiddenTestOutputs, scrub_outputs
-from course.grading.pipeline import leaked_lines
-from course.grading.timeouts import CellTimeouts
+from course_tools.grading.authoring import build_notebook
+from course_tools.grading.cells import checked_question_ids, questions, secret_lines, without_delimiters
+from course_tools.grading.feedback import HIDDEN_FAILURE, HideHiddenTestOutputs, scrub_outputs
+from course_tools.grading.pipeline import leaked_lines
+from course_tools.grading.timeouts import CellTimeouts
 
 SOURCE = """\
 # %% readonly id=setup
@@ -74,19 +74,22 @@ def test_without_delimiters_gives_the_learners_view_of_a_solution():
 
 
 def test_checked_question_ids():
-    assert checked_question_ids('check("a-1")\n  check(\'b_2\')\nx = check') == ["a-1", "b_2"]
+    assert checked_question_ids("check(\"a-1\")\n  check('b_2')\nx = check") == ["a-1", "b_2"]
 
 
 def _error(ename, evalue, traceback):
     return nbformat.v4.new_output("error", ename=ename, evalue=evalue, traceback=traceback)
 
 
-HIDDEN = ["assert total_of_data == 6, \"expected 6\""]
+HIDDEN = ['assert total_of_data == 6, "expected 6"']
 
 
 def test_a_failing_hidden_assert_shows_nothing_of_the_hidden_test():
-    traceback = ["\x1b[31m---------\x1b[0m", "Cell In[5], line 3\n----> 3 \x1b[38;5;28massert\x1b[39m total_of_data == 6, \"expected 6\"",
-                 "AssertionError: expected 6"]
+    traceback = [
+        "\x1b[31m---------\x1b[0m",
+        'Cell In[5], line 3\n----> 3 \x1b[38;5;28massert\x1b[39m total_of_data == 6, "expected 6"',
+        "AssertionError: expected 6",
+    ]
     [output] = scrub_outputs([_error("AssertionError", "expected 6", traceback)], HIDDEN)
     assert output["evalue"] == HIDDEN_FAILURE
     assert "expected 6" not in "".join(output["traceback"])
@@ -94,12 +97,16 @@ def test_a_failing_hidden_assert_shows_nothing_of_the_hidden_test():
 
 def test_a_failing_visible_check_keeps_its_friendly_message():
     message = "✗ q1 (Total): 1 of 1 visible check failed."
-    [output] = scrub_outputs([_error("CheckFailed", message, [message, "context: assert total_of_data == 6, \"expected 6\""])], HIDDEN)
+    [output] = scrub_outputs(
+        [_error("CheckFailed", message, [message, 'context: assert total_of_data == 6, "expected 6"'])], HIDDEN
+    )
     assert output["evalue"] == message and output["traceback"] == [message]
 
 
 def test_printed_lines_that_quote_hidden_tests_are_dropped():
-    outputs = [nbformat.v4.new_output("stream", name="stdout", text="✓ q1 passed\nassert total_of_data == 6, \"expected 6\"\n")]
+    outputs = [
+        nbformat.v4.new_output("stream", name="stdout", text='✓ q1 passed\nassert total_of_data == 6, "expected 6"\n')
+    ]
     [output] = scrub_outputs(outputs, HIDDEN)
     assert output["text"] == "✓ q1 passed\n"
 

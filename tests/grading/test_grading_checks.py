@@ -75,7 +75,9 @@ def test_an_error_in_the_learners_code_is_reported_plainly(double):
 
 
 def test_unknown_id_lists_the_known_ones_and_suggests_the_closest(double):
-    with pytest.raises(ValueError, match=r"Unknown question id 'test-doubel'\. Did you mean 'test-double'\?.*00-base-rate"):
+    with pytest.raises(
+        ValueError, match=r"Unknown question id 'test-doubel'\. Did you mean 'test-double'\?.*00-base-rate"
+    ):
         check("test-doubel", {})
 
 
@@ -114,4 +116,3 @@ def test_the_warm_up_questions_are_registered_and_check_is_exported():
 def test_a_question_id_must_be_a_string():
     with pytest.raises(ValueError, match="must be a string"):
         check(["00-base-rate"], {})
-

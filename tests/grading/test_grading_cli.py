@@ -6,11 +6,10 @@ import shutil
 
 import nbformat
 import pytest
-
-from course.grading import pipeline
-from course.grading.cli import main
-
 from grading_batch import NOT_JSON, REPO, WORKING_FOLDERS
+
+from course_tools.grading import pipeline
+from course_tools.grading.cli import main
 
 
 @pytest.fixture

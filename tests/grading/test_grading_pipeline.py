@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import pytest
 
-from course.grading.cells import BEGIN_HIDDEN, cell_role, checked_question_ids, grade_id, secret_lines
-from course.grading.pipeline import leaked_lines
+from course_tools.grading.cells import BEGIN_HIDDEN, cell_role, checked_question_ids, grade_id, secret_lines
+from course_tools.grading.pipeline import leaked_lines
 
 pytestmark = pytest.mark.grading
 
@@ -51,7 +51,7 @@ def test_untouched_release_scores_zero(batch):
 
 def test_every_question_has_common_wrong_answers(batch):
     assert batch.wrong_answers is not None, (
-        f"No tests/grading/wrong_answers/{batch.assignment}.py: add the common wrong answers of every "
+        f"No tests/grading/answers/{batch.assignment}.py: add the common wrong answers of every "
         "question there (docs/AUTHORING.md, 'Wrong answers')."
     )
     answered = set(batch.wrong_answers)
@@ -70,9 +70,31 @@ def test_a_wrong_answer_loses_the_points_of_its_question_and_only_those(batch):
             if wrong and score != 0:
                 problems.append(f"{group.name} ({wrong[0]!r}) still earns {score:g} of {group.points:g} points")
             if not wrong and score != group.points:
-                problems.append(f"{group.name} has the solution but lost points ({score:g} of {group.points:g}) "
-                                f"next to wrong answers {sorted(plan.values())}")
+                problems.append(
+                    f"{group.name} has the solution but lost points ({score:g} of {group.points:g}) "
+                    f"next to wrong answers {sorted(plan.values())}"
+                )
     assert not problems, "\n".join(problems)
+
+
+def test_every_question_has_alternative_right_answers(batch):
+    assert batch.right_answers, (
+        f"No RIGHT_ANSWERS in tests/grading/answers/{batch.assignment}.py: add alternative correct "
+        "implementations of every question (docs/AUTHORING.md, 'Right answers')."
+    )
+    missing = [g.name for g in batch.groups if not set(g.answer_ids) & set(batch.right_answers)]
+    assert not missing, f"{batch.assignment}: questions without an alternative right answer: {missing}"
+
+
+def test_alternative_right_answers_earn_full_marks(batch):
+    problems = []
+    for student, plan in batch.right_plan.items():
+        for group in batch.groups:
+            score = batch.group_score(student, group)
+            if score != group.points:
+                right = [plan[a] for a in group.answer_ids if a in plan] or ["(the solution)"]
+                problems.append(f"{student}: {group.name} ({right[0]!r}) earns {score:g} of {group.points:g} points")
+    assert not problems, f"{batch.assignment}: right answers that lose points:\n  " + "\n  ".join(problems)
 
 
 def test_hidden_tests_catch_a_wrong_answer_the_visible_check_lets_through(batch):
@@ -132,7 +154,14 @@ def test_malformed_submissions_are_reported_kept_and_the_rest_is_graded(batch):
     assert [r.student for r in report.failed] == ["not-json-direct"]
     assert "not valid notebook JSON" in report.failed[0].reason
     graded = {r.student for r in report.results if r.graded}
-    assert {"solution", "stub", batch.tampered_student, batch.loop_student, *batch.wrong_plan} <= graded
+    assert {
+        "solution",
+        "stub",
+        batch.tampered_student,
+        batch.loop_student,
+        *batch.wrong_plan,
+        *batch.right_plan,
+    } <= graded
 
 
 def test_feedback_shows_no_hidden_test(batch):

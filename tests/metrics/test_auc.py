@@ -1,5 +1,4 @@
-"""Pairwise ROC-AUC, trapezoid PR-AUC vs average precision, daily precision@k, model comparison."""
-
+"""Pairwise ROC-AUC, trapezoid PR-AUC vs average precision, daily precision@k."""
 
 import numpy as np
 import pytest
@@ -7,8 +6,6 @@ from sklearn.metrics import average_precision_score, roc_auc_score
 
 import course.metrics.auc as auc_module
 from course.metrics import (
-    card_precision_at_k,
-    compare_rankings,
     daily_precision_at_k,
     pairwise_roc_auc,
     precision_at_k,
@@ -23,6 +20,7 @@ def tied_scores():
     y = (rng.random(3_000) < 0.05).astype(int)
     score = np.round(rng.normal(size=3_000) + 1.2 * y, 1)  # rounding makes many ties
     return y, score
+
 
 def test_pairwise_count_equals_roc_auc_with_ties_and_chunks(tied_scores, monkeypatch):
     y, score = tied_scores
@@ -122,57 +120,27 @@ def test_daily_precision_at_k_averages_days_with_the_tie_rule():
     score = [0.9, 0.5, 0.5, 0.1, 0.8, 0.7, 0.2]
     # day 1, k=2: 0.9 (fraud) + one place for two tied at 0.5 (one fraud): 1.5 / 2
     # day 2, k=2: 0.8 (genuine), 0.7 (fraud): 1 / 2
-    assert daily_precision_at_k(days, y, score, 2) == pytest.approx((0.75 + 0.5) / 2)
+    assert daily_precision_at_k(y, score, days=days, k=2) == pytest.approx((0.75 + 0.5) / 2)
     order = [6, 3, 0, 5, 2, 4, 1]
-    shuffled = [np.asarray(a)[order] for a in (days, y, score)]
-    assert daily_precision_at_k(*shuffled, 2) == pytest.approx((0.75 + 0.5) / 2)
+    shuffled_days, shuffled_y, shuffled_score = [np.asarray(a)[order] for a in (days, y, score)]
+    assert daily_precision_at_k(shuffled_y, shuffled_score, days=shuffled_days, k=2) == pytest.approx((0.75 + 0.5) / 2)
 
 
 def test_daily_precision_at_k_on_one_day_is_precision_at_k(tied_scores):
     y, score = tied_scores
     for k in (1, 10, 150):
-        assert daily_precision_at_k(np.zeros(y.size), y, score, k) == pytest.approx(precision_at_k(y, score, k))
+        assert daily_precision_at_k(y, score, days=np.zeros(y.size), k=k) == pytest.approx(precision_at_k(y, score, k))
 
 
 def test_daily_precision_at_k_divides_by_k_on_a_short_day():
     # day 2 has one transaction (a fraud) for a budget of 2: unused capacity finds nothing
-    assert daily_precision_at_k([1, 1, 2], [1, 1, 1], [0.3, 0.2, 0.1], 2) == pytest.approx((1.0 + 0.5) / 2)
+    assert daily_precision_at_k([1, 1, 1], [0.3, 0.2, 0.1], days=[1, 1, 2], k=2) == pytest.approx((1.0 + 0.5) / 2)
 
 
 def test_daily_precision_at_k_input_checks():
     with pytest.raises(ValueError, match="positive int"):
-        daily_precision_at_k([1, 1], [0, 1], [0.1, 0.2], 0)
+        daily_precision_at_k([0, 1], [0.1, 0.2], days=[1, 1], k=0)
     with pytest.raises(ValueError, match="missing values"):
-        daily_precision_at_k([1, None], [0, 1], [0.1, 0.2], 1)
+        daily_precision_at_k([0, 1], [0.1, 0.2], days=[1, None], k=1)
     with pytest.raises(ValueError, match="NaN"):
-        daily_precision_at_k([1, 1], [0, 1], [0.1, np.nan], 1)
-
-
-def test_compare_rankings_gathers_each_metric(tied_scores):
-    y, score = tied_scores
-    rng = np.random.default_rng(5)
-    days = rng.integers(0, 5, y.size)
-    cards = rng.integers(0, 300, y.size)
-    noisy = score + rng.normal(size=y.size)
-    table = compare_rankings(y, {"sharp": score, "noisy": noisy}, days=days, card_ids=cards, k=10, max_fpr=0.05)
-    assert list(table.index) == ["sharp", "noisy"]
-    assert list(table.columns) == [
-        "roc_auc", "partial_roc_auc", "average_precision", "precision_at_k", "card_precision_at_k",
-    ]
-    row = table.loc["noisy"]
-    assert row["roc_auc"] == pytest.approx(roc_auc_score(y, noisy))
-    assert row["partial_roc_auc"] == pytest.approx(roc_auc_score(y, noisy, max_fpr=0.05))
-    assert row["average_precision"] == pytest.approx(average_precision_score(y, noisy))
-    assert row["precision_at_k"] == pytest.approx(daily_precision_at_k(days, y, noisy, 10))
-    assert row["card_precision_at_k"] == pytest.approx(card_precision_at_k(cards, days, y, noisy, 10))
-    assert (table.loc["sharp"] > table.loc["noisy"]).all()
-
-
-def test_compare_rankings_input_checks():
-    y, days, cards = [0, 1, 0, 1], [1, 1, 2, 2], [1, 2, 1, 2]
-    with pytest.raises(ValueError, match="non-empty dict"):
-        compare_rankings(y, {}, days=days, card_ids=cards, k=1)
-    with pytest.raises(ValueError, match="max_fpr"):
-        compare_rankings(y, {"m": [0.1, 0.2, 0.3, 0.4]}, days=days, card_ids=cards, k=1, max_fpr=0)
-    with pytest.raises(ValueError, match=r"scores\['short'\] has 3"):
-        compare_rankings(y, {"short": [0.1, 0.2, 0.3]}, days=days, card_ids=cards, k=1)
+        daily_precision_at_k([0, 1], [0.1, np.nan], days=[1, 1], k=1)

@@ -51,8 +51,11 @@ def test_least_cost_threshold_matches_brute_force(seed):
     y[:2] = [0, 1]
     score = np.round(rng.random(n) * 0.5 + 0.4 * y, 1)  # many ties
     amounts = np.round(rng.gamma(1.5, 40.0, n))  # whole amounts: exact cost ties happen
-    model = CostModel(review_cost=float(rng.integers(1, 5)), friction_cost=float(rng.integers(0, 20)),
-                      fraud_loss="amount" if seed % 2 else 60.0)
+    model = CostModel(
+        review_cost=float(rng.integers(1, 5)),
+        friction_cost=float(rng.integers(0, 20)),
+        fraud_loss="amount" if seed % 2 else 60.0,
+    )
     candidates = np.append(np.unique(score), np.inf)
     costs = brute_force_costs(y, score, amounts, model, candidates)
     best = candidates[np.flatnonzero(costs == costs.min())[-1]]  # ties: the highest threshold

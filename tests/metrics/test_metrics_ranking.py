@@ -59,21 +59,21 @@ def test_card_precision_at_k_on_a_hand_made_example():
     y = [0, 1, 0, 1, 0, 1, 0]
     score = [0.9, 0.2, 0.5, 0.1, 0.3, 0.8, 0.8]
     # k=1: day 1 -> a (fraud) = 1; day 2 -> one place for b, d tied, one fraud = 0.5
-    assert card_precision_at_k(cards, days, y, score, 1) == pytest.approx((1 + 0.5) / 2)
+    assert card_precision_at_k(y, score, card_ids=cards, days=days, k=1) == pytest.approx((1 + 0.5) / 2)
     # k=2: day 1 -> a, b = 1/2; day 2 -> b, d = 1/2
-    assert card_precision_at_k(cards, days, y, score, 2) == pytest.approx(0.5)
+    assert card_precision_at_k(y, score, card_ids=cards, days=days, k=2) == pytest.approx(0.5)
     # k=4: more places than cards -> all cards reviewed, divided by k
-    assert card_precision_at_k(cards, days, y, score, 4) == pytest.approx((2 / 4 + 1 / 4) / 2)
+    assert card_precision_at_k(y, score, card_ids=cards, days=days, k=4) == pytest.approx((2 / 4 + 1 / 4) / 2)
 
 
 def test_card_precision_at_k_accepts_timestamps_as_days_and_checks_inputs():
     days = np.array(["2024-01-01", "2024-01-01", "2024-01-02"], dtype="datetime64[D]")
-    assert card_precision_at_k([1, 2, 1], days, [1, 0, 0], [0.9, 0.1, 0.5], 1) == pytest.approx(0.5)
+    assert card_precision_at_k([1, 0, 0], [0.9, 0.1, 0.5], card_ids=[1, 2, 1], days=days, k=1) == pytest.approx(0.5)
     with pytest.raises(ValueError, match="one value per transaction"):
-        card_precision_at_k([1, 2], [1, 1, 1], [1, 0, 0], [0.9, 0.1, 0.5], 1)
+        card_precision_at_k([1, 0, 0], [0.9, 0.1, 0.5], card_ids=[1, 2], days=[1, 1, 1], k=1)
     with pytest.raises(ValueError, match="missing"):
-        card_precision_at_k([1, None, 1], [1, 1, 1], [1, 0, 0], [0.9, 0.1, 0.5], 1)
+        card_precision_at_k([1, 0, 0], [0.9, 0.1, 0.5], card_ids=[1, None, 1], days=[1, 1, 1], k=1)
     with pytest.raises(ValueError, match="NaN"):
-        card_precision_at_k([1, 2, 1], [1, 1, 1], [1, 0, 0], [0.9, np.nan, 0.5], 1)
+        card_precision_at_k([1, 0, 0], [0.9, np.nan, 0.5], card_ids=[1, 2, 1], days=[1, 1, 1], k=1)
     with pytest.raises(ValueError, match="positive int"):
-        card_precision_at_k([1, 2, 1], [1, 1, 1], [1, 0, 0], [0.9, 0.1, 0.5], 0)
+        card_precision_at_k([1, 0, 0], [0.9, 0.1, 0.5], card_ids=[1, 2, 1], days=[1, 1, 1], k=0)

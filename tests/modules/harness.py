@@ -39,13 +39,16 @@ RECORD_MESSAGES = pytest.StashKey[list]()
 def pytest_addoption(parser):
     group = parser.getgroup("course notebooks", "High-Stakes ML notebook harness")
     group.addoption(
-        "--record-expected-outputs", action="store_true", default=False,
+        "--record-expected-outputs",
+        action="store_true",
+        default=False,
         help="run the module notebooks and (re)write the expected outputs of their "
-             "# NBVAL_CHECK_OUTPUT cells (what `make snapshot` runs)",
+        "# NBVAL_CHECK_OUTPUT cells (what `make snapshot` runs)",
     )
     parser.addini("course_notebooks", "folder of the notebooks the harness runs", default="modules")
     parser.addini(
-        "course_expected_outputs", "folder of the recorded expected outputs",
+        "course_expected_outputs",
+        "folder of the recorded expected outputs",
         default="tests/modules/expected_outputs",
     )
 
@@ -108,15 +111,20 @@ def pytest_sessionfinish(session):
             continue
         failed = [item.name for item in notebook.cell_items if not item.passed]
         if failed:
-            messages.append((False, (
-                f"NOT RECORDED: {show(notebook.path)}: {failed} did not run and pass; "
-                "expected outputs are only recorded from a complete, clean run."
-            )))
+            messages.append(
+                (
+                    False,
+                    (
+                        f"NOT RECORDED: {show(notebook.path)}: {failed} did not run and pass; "
+                        "expected outputs are only recorded from a complete, clean run."
+                    ),
+                )
+            )
             continue
         if notebook.recorded:
             content = {
                 "_comment": "Expected outputs of the # NBVAL_CHECK_OUTPUT cells. Written by "
-                            "`make snapshot`; do not edit by hand.",
+                "`make snapshot`; do not edit by hand.",
                 "notebook": show(notebook.path),
                 "cells": notebook.recorded,
             }

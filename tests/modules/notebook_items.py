@@ -12,7 +12,7 @@ import nbformat
 import pytest
 from nbval.plugin import IPyNbCell, IPyNbFile
 
-from course.notebooks import describe_cell
+from course_tools.notebooks import describe_cell
 from tests.modules import harness
 
 # nbval never compares these (unless --nbdime), so they are not recorded either.
@@ -63,11 +63,14 @@ class CourseNotebook(IPyNbFile):
         if not cell.get("id"):
             return f"{where}: has no cell id; run `make normalize`, then {hint}."
         if entry is None:
-            return (f"{where}: marked # NBVAL_CHECK_OUTPUT but no expected output is recorded "
-                    f"in {self.display(self.expected_path)}; {hint}.")
+            return (
+                f"{where}: marked # NBVAL_CHECK_OUTPUT but no expected output is recorded "
+                f"in {self.display(self.expected_path)}; {hint}."
+            )
         if entry.get("source_sha256") != source_digest(cell.source):
-            return (f"{where}: the cell's source changed since its expected output was recorded "
-                    f"(stale recording); {hint}.")
+            return (
+                f"{where}: the cell's source changed since its expected output was recorded (stale recording); {hint}."
+            )
         cell.outputs = [nbformat.from_dict(output) for output in entry["outputs"]]
         cell.execution_count = 1  # nbval only compares cells that "ran"
         return None
@@ -101,8 +104,7 @@ class CourseNotebook(IPyNbFile):
                     kept[key] = item.sanitize(output[key])
             if "data" in output:
                 kept["data"] = {
-                    mime: item.sanitize(value) for mime, value in output["data"].items()
-                    if mime not in NOT_COMPARED
+                    mime: item.sanitize(value) for mime, value in output["data"].items() if mime not in NOT_COMPARED
                 }
                 kept["metadata"] = {}
             outputs.append(kept)

@@ -13,7 +13,7 @@ import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 from nbval.plugin import get_sanitize_patterns
 
-from course.notebooks import dumps_notebook, normalize_notebook
+from course_tools.notebooks import dumps_notebook, normalize_notebook
 from tests.modules import harness
 from tests.modules.harness import REPO_ROOT, SANITIZE_FILE
 from tests.modules.notebook_items import source_digest
@@ -36,8 +36,10 @@ def _recording(folder, name, cells):
 
 
 def _stdout(text):
-    return {"outputs": [{"output_type": "stream", "name": "stdout", "text": text}],
-            "source_sha256": source_digest(CHECKED)}
+    return {
+        "outputs": [{"output_type": "stream", "name": "stdout", "text": text}],
+        "source_sha256": source_digest(CHECKED),
+    }
 
 
 def _pytest(pytester, *args):
@@ -68,15 +70,25 @@ def test_record_then_check(course_root):
 
     # The recorded notebook grows every kind of trouble, so that one kernel is enough.
     (modules / "broken.ipynb").unlink()
-    _notebook(modules, "good", "answer = 6 * 7", CHECKED, "# NBVAL_IGNORE_OUTPUT\nprint(object())",
-              "# NBVAL_CHECK_OUTPUT\nprint(answer * 2)", "# NBVAL_CHECK_OUTPUT\nprint(answer + 1)",
-              "# NBVAL_CHECK_OUTPUT\nprint(answer - 1)", "def broken(:\n    pass")
+    _notebook(
+        modules,
+        "good",
+        "answer = 6 * 7",
+        CHECKED,
+        "# NBVAL_IGNORE_OUTPUT\nprint(object())",
+        "# NBVAL_CHECK_OUTPUT\nprint(answer * 2)",
+        "# NBVAL_CHECK_OUTPUT\nprint(answer + 1)",
+        "# NBVAL_CHECK_OUTPUT\nprint(answer - 1)",
+        "def broken(:\n    pass",
+    )
     recording = json.loads((expected / "good.json").read_text())
-    recording["cells"].update({
-        "cell-4": {**_stdout("0\n"), "source_sha256": source_digest("# NBVAL_CHECK_OUTPUT\nprint(answer * 2)")},
-        "cell-6": {**_stdout("41\n"), "source_sha256": source_digest("print(answer - 2)")},  # stale
-        "gone": _stdout("0\n"),  # a cell that no longer exists
-    })
+    recording["cells"].update(
+        {
+            "cell-4": {**_stdout("0\n"), "source_sha256": source_digest("# NBVAL_CHECK_OUTPUT\nprint(answer * 2)")},
+            "cell-6": {**_stdout("41\n"), "source_sha256": source_digest("print(answer - 2)")},  # stale
+            "gone": _stdout("0\n"),  # a cell that no longer exists
+        }
+    )
     (expected / "good.json").write_text(json.dumps(recording))
 
     status, out = _pytest(course_root, "modules")
@@ -84,9 +96,11 @@ def test_record_then_check(course_root):
     assert "PASSED modules/good.ipynb::Cell 1" in out  # the recorded output was compared and matched
     assert "FAILED modules/good.ipynb::Cell 3 - Notebook cell execution failed" in out
     assert "Cell 3: Cell outputs differ" in out and "'0\\n' == '84\\n'" in out
-    assert ("modules/good.ipynb, cell 6 (code, id 'cell-5': 'print(answer + 1)'): marked # NBVAL_CHECK_OUTPUT "
-            "but no expected output is recorded in expected/good.json; "
-            "run `make snapshot NB=modules/good.ipynb`") in out
+    assert (
+        "modules/good.ipynb, cell 6 (code, id 'cell-5': 'print(answer + 1)'): marked # NBVAL_CHECK_OUTPUT "
+        "but no expected output is recorded in expected/good.json; "
+        "run `make snapshot NB=modules/good.ipynb`"
+    ) in out
     assert "modules/good.ipynb, cell 7 (code, id 'cell-6': 'print(answer - 1)'): the cell's source changed" in out
     assert "FAILED modules/good.ipynb::Cell 6 - Notebook cell execution failed" in out and "SyntaxError" in out
     assert "expected/good.json records cell id(s) ['gone']" in out
@@ -95,21 +109,25 @@ def test_record_then_check(course_root):
 
 def test_nbval_own_collection_is_refused():
     config = SimpleNamespace(
-        stash={}, pluginmanager=SimpleNamespace(has_plugin=lambda name: True),
+        stash={},
+        pluginmanager=SimpleNamespace(has_plugin=lambda name: True),
         option=SimpleNamespace(nbval=False, nbval_lax=True),
     )
     with pytest.raises(pytest.UsageError, match="Do not pass --nbval or --nbval-lax"):
         harness.pytest_configure(config)
 
 
-@pytest.mark.parametrize("text, sanitized", [
-    ("<Figure at 0x7f3a2b1c9d90>", "<Figure at <address>>"),
-    ("CPU times: user 1.2 s, sys: 3 ms\nWall time: 1.3 s\n", "CPU times: <time>\nWall time: <time>\n"),
-    ("1.23 ms ± 45.6 µs per loop (mean ± std. dev. of 7 runs, 1,000 loops each)", "<timeit>"),
-    ("fit took 2.31 s.", "fit took <duration>."),
-    ("saved to /tmp/pytest-of-root/x.csv", "saved to <tmp-path>"),
-    ("precision 0.8123 at 500 alerts/day, p99 35 ms, cost EUR 0x12", None),  # real numbers stay
-])
+@pytest.mark.parametrize(
+    "text, sanitized",
+    [
+        ("<Figure at 0x7f3a2b1c9d90>", "<Figure at <address>>"),
+        ("CPU times: user 1.2 s, sys: 3 ms\nWall time: 1.3 s\n", "CPU times: <time>\nWall time: <time>\n"),
+        ("1.23 ms ± 45.6 µs per loop (mean ± std. dev. of 7 runs, 1,000 loops each)", "<timeit>"),
+        ("fit took 2.31 s.", "fit took <duration>."),
+        ("saved to /tmp/pytest-of-root/x.csv", "saved to <tmp-path>"),
+        ("precision 0.8123 at 500 alerts/day, p99 35 ms, cost EUR 0x12", None),  # real numbers stay
+    ],
+)
 def test_sanitize_rules(text, sanitized):
     patterns = get_sanitize_patterns(SANITIZE_FILE.read_text(encoding="utf-8"))
     result = text

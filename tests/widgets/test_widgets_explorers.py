@@ -7,11 +7,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from course.metrics import CostModel, ThresholdSweep, capacity_threshold, least_cost_threshold
+from course.lessons.pr_auc_vs_roc_auc import base_rate_numbers
+from course.metrics import CostModel, PrevalenceSampler, ThresholdSweep, capacity_threshold, least_cost_threshold
 from course.widgets import BaseRateExplorer, Explorer, ThresholdExplorer
 from course.widgets.base import format_value
-from course.metrics import PrevalenceSampler
-from course.widgets.base_rate_explorer import base_rate_numbers
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 
@@ -42,8 +41,21 @@ def test_threshold_explorer_shows_the_engine_numbers(data):
         model = explorer.cost_model
         expected = sweep.at(threshold, cost_model=model, zero_division=np.nan)
         shown = explorer.displayed
-        for name in ("tp", "fp", "fn", "tn", "alerts", "precision", "recall", "fpr", "f1",
-                     "alerts_per_day", "expected_cost", "savings", "cost_flag_nothing"):
+        for name in (
+            "tp",
+            "fp",
+            "fn",
+            "tn",
+            "alerts",
+            "precision",
+            "recall",
+            "fpr",
+            "f1",
+            "alerts_per_day",
+            "expected_cost",
+            "savings",
+            "cost_flag_nothing",
+        ):
             assert shown[name] == pytest.approx(getattr(expected, name)), name
         assert shown["least_cost_threshold"] == least_cost_threshold(sweep, model)
         # the HTML carries the same numbers, readable by name
@@ -97,8 +109,13 @@ def test_threshold_explorer_layout_holds_every_control(data):
     y, score, amounts, _ = data
     explorer = ThresholdExplorer(y, score, amounts=amounts)
     shown = list(widget_tree(explorer.widget))
-    for control in (*explorer.controls, explorer.least_cost_button, explorer.capacity_button,
-                    explorer.image, explorer.numbers):
+    for control in (
+        *explorer.controls,
+        explorer.least_cost_button,
+        explorer.capacity_button,
+        explorer.image,
+        explorer.numbers,
+    ):
         assert any(control is w for w in shown), control.description if hasattr(control, "description") else control
 
 
@@ -206,7 +223,7 @@ class SquareExplorer(Explorer):
     def _compute(self):
         if self.x_slider.value > 1.9:
             raise ValueError("x is too large for this example.")
-        return {"x": self.x_slider.value, "square": self.x_slider.value ** 2}
+        return {"x": self.x_slider.value, "square": self.x_slider.value**2}
 
     def _draw(self, values):
         self.point.set_data([values["x"]], [values["square"]])

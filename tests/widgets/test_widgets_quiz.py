@@ -1,26 +1,29 @@
 """Quiz: the logic as plain functions, then the widget driven from code."""
 
-
 import pytest
 
-from course.widgets import NumericQuestion, Question, Quiz
+from course.widgets import NumericQuestion, Quiz, QuizQuestion
 from course.widgets.quiz import parse_number
 
 
 def test_multiple_choice_logic():
-    q = Question("Raising the threshold gives...", ["more alerts", "fewer alerts"], "fewer alerts",
-                 explanation="Fewer scores pass a higher bar.")
+    q = QuizQuestion(
+        "Raising the threshold gives...",
+        ["more alerts", "fewer alerts"],
+        "fewer alerts",
+        explanation="Fewer scores pass a higher bar.",
+    )
     assert q.check("fewer alerts").correct
     assert q.check("fewer alerts").text == "Correct. Fewer scores pass a higher bar."
     assert not q.check("more alerts").correct
     with pytest.raises(ValueError, match="not one of the options"):
         q.check("no idea")
     with pytest.raises(ValueError, match="not one of the options"):
-        Question("?", ["a", "b"], "c")
+        QuizQuestion("?", ["a", "b"], "c")
     with pytest.raises(ValueError, match="different"):
-        Question("?", ["a", "a"], "a")
+        QuizQuestion("?", ["a", "a"], "a")
     with pytest.raises(ValueError, match="at least two"):
-        Question("?", "ab", "a")
+        QuizQuestion("?", "ab", "a")
 
 
 def test_numeric_logic_and_tolerance():
@@ -37,11 +40,17 @@ def test_numeric_logic_and_tolerance():
 
 
 def test_quiz_driven_from_code():
-    quiz = Quiz([
-        Question("Which stays put when fraud gets rarer?", ["ROC-AUC", "Average precision"], "ROC-AUC",
-                 explanation="ROC rates are computed within each class."),
-        NumericQuestion("Recall with 8 of 10 frauds caught?", 0.8, tolerance=0.001),
-    ])
+    quiz = Quiz(
+        [
+            QuizQuestion(
+                "Which stays put when fraud gets rarer?",
+                ["ROC-AUC", "Average precision"],
+                "ROC-AUC",
+                explanation="ROC rates are computed within each class.",
+            ),
+            NumericQuestion("Recall with 8 of 10 frauds caught?", 0.8, tolerance=0.001),
+        ]
+    )
     assert quiz.results == [None, None] and quiz.score == 0
     assert quiz.answer(0, "Average precision").startswith("Not quite.")
     assert quiz.results[0] is False
@@ -68,5 +77,5 @@ def test_quiz_escapes_learner_input_and_checks_questions():
     assert "<script>" not in quiz.feedback[0].value
     with pytest.raises(ValueError, match="at least one"):
         Quiz([])
-    with pytest.raises(TypeError, match="Question"):
+    with pytest.raises(TypeError, match="QuizQuestion"):
         Quiz(["What?"])

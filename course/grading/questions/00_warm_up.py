@@ -12,7 +12,6 @@ import pandas as pd
 from course.grading import Question
 from course.grading.answer_types import describe_value, is_number
 
-
 # --- 00-base-rate -------------------------------------------------------------------------
 base_rate_question = Question("00-base-rate", "The fraud base rate")
 
@@ -39,7 +38,9 @@ def fraud_loss_is_one_number(fraud_loss):
     assert is_number(fraud_loss), f"fraud_loss should be a single number (euros), got {describe_value(fraud_loss)}."
 
 
-@fraud_loss_question.test(hint="Frauds are a part of all transactions: their total lies between 0 and the total of every amount.")
+@fraud_loss_question.test(
+    hint="Frauds are a part of all transactions: their total lies between 0 and the total of every amount."
+)
 def fraud_loss_is_plausible(fraud_loss, df):
     """fraud_loss is positive and at most the total of all amounts"""
     total = float(df["amount"].sum())
@@ -50,9 +51,7 @@ def fraud_loss_is_plausible(fraud_loss, df):
 
 # --- 00-share-above -----------------------------------------------------------------------
 share_above_question = Question("00-share-above", "Share of frauds above an amount")
-_TINY = pd.DataFrame(
-    {"amount": [10.0, 50.0, 200.0, 300.0, 1000.0, 150.0], "is_fraud": [0, 1, 1, 0, 1, 0]}
-)
+_TINY = pd.DataFrame({"amount": [10.0, 50.0, 200.0, 300.0, 1000.0, 150.0], "is_fraud": [0, 1, 1, 0, 1, 0]})
 
 
 @share_above_question.test(hint="Return one number, e.g. float(...) of a mean of True/False values.")

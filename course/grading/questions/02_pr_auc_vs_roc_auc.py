@@ -14,7 +14,6 @@ import numpy as np
 from course.grading import Question
 from course.grading.answer_types import describe_value, is_number, is_share
 
-
 # --- 02-precision-at-k --------------------------------------------------------------------
 precision_question = Question("02-precision-at-k", "Precision@k with a tie rule")
 _Y, _SCORES = np.array([1, 0, 1, 0]), np.array([0.9, 0.8, 0.3, 0.1])
@@ -64,8 +63,9 @@ def card_precision_is_a_share(card_precision_one_day):
 @card_question.test(hint="With one transaction per card, a card is its transaction: the answer is precision@k.")
 def one_transaction_per_card(card_precision_one_day):
     """four cards of one payment each, frauds scored 0.9 and 0.1: card precision@2 is 1/2"""
-    result = card_precision_one_day(np.array(["a", "b", "c", "d"]), np.array([1, 0, 0, 1]),
-                                    np.array([0.9, 0.8, 0.2, 0.1]), 2)
+    result = card_precision_one_day(
+        np.array(["a", "b", "c", "d"]), np.array([1, 0, 0, 1]), np.array([0.9, 0.8, 0.2, 0.1]), 2
+    )
     assert is_number(result) and math.isclose(result, 0.5), (
         f"the two highest cards are a (fraud) and b (genuine): expected 0.5, got {result!r}."
     )
@@ -74,8 +74,9 @@ def one_transaction_per_card(card_precision_one_day):
 @card_question.test(hint="Group by card first (df.groupby(...).agg(...)), then rank the cards, not the payments.")
 def a_card_counts_once(card_precision_one_day):
     """card a has two frauds (0.9, 0.8), b is genuine (0.7), c a fraud (0.6): card precision@2 is 1/2"""
-    result = card_precision_one_day(np.array(["a", "a", "b", "c"]), np.array([1, 1, 0, 1]),
-                                    np.array([0.9, 0.8, 0.7, 0.6]), 2)
+    result = card_precision_one_day(
+        np.array(["a", "a", "b", "c"]), np.array([1, 1, 0, 1]), np.array([0.9, 0.8, 0.7, 0.6]), 2
+    )
     assert is_number(result) and math.isclose(result, 0.5), (
         f"the two highest cards are a (fraud) and b (genuine), so expected 0.5, got {result!r}. Card a's two "
         "payments are one review: counting them twice is counting transactions, not cards."
@@ -127,7 +128,9 @@ def both_models_beat_no_skill(average_precision_a, average_precision_b, df):
 ship_question = Question("02-ship", "Which model to ship under the alert budget")
 
 
-@ship_question.test(hint="metrics.card_precision_at_k(df['customer_id'], df['day'], y, scores, BUDGET) gives one number.")
+@ship_question.test(
+    hint="metrics.card_precision_at_k(y, scores, card_ids=df['customer_id'], days=df['day'], k=BUDGET) gives one number."
+)
 def card_precisions_are_shares(card_precision_a, card_precision_b):
     """card_precision_a and card_precision_b are numbers between 0 and 1"""
     for name, value in (("card_precision_a", card_precision_a), ("card_precision_b", card_precision_b)):

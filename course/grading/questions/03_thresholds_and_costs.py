@@ -96,11 +96,12 @@ _THRESHOLDS = [0.25, 0.4, 0.5, 0.7]
 
 
 def _best(function, n_days, capacity):
-    return function(_Y.copy(), _SCORES.copy(), _AMOUNTS.copy(), list(_THRESHOLDS), n_days, capacity,
-                    REVIEW, FRICTION)
+    return function(_Y.copy(), _SCORES.copy(), _AMOUNTS.copy(), list(_THRESHOLDS), n_days, capacity, REVIEW, FRICTION)
 
 
-@capacity_question.test(hint="Return one of the candidate thresholds (or np.inf when none fits), not a cost or an index.")
+@capacity_question.test(
+    hint="Return one of the candidate thresholds (or np.inf when none fits), not a cost or an index."
+)
 def returns_a_candidate_threshold(best_threshold_within_capacity):
     """the result is one of the candidate thresholds"""
     result = _best(best_threshold_within_capacity, 1, 100.0)
@@ -109,16 +110,18 @@ def returns_a_candidate_threshold(best_threshold_within_capacity):
     )
 
 
-@capacity_question.test(hint="Compute the cost of every candidate (reviews, friction, missed amounts) and keep the least.")
+@capacity_question.test(
+    hint="Compute the cost of every candidate (reviews, friction, missed amounts) and keep the least."
+)
 def without_a_binding_capacity_it_is_the_least_cost_threshold(best_threshold_within_capacity):
     """with room for every alert, threshold 0.4 is the cheapest (cost 14)"""
     result = _best(best_threshold_within_capacity, 1, 100.0)
-    assert result == 0.4, (
-        f"costs are 22 at 0.25, 14 at 0.4, 91 at 0.5 and 83 at 0.7: expected 0.4, got {result!r}."
-    )
+    assert result == 0.4, f"costs are 22 at 0.25, 14 at 0.4, 91 at 0.5 and 83 at 0.7: expected 0.4, got {result!r}."
 
 
-@capacity_question.test(hint="Drop the thresholds whose alerts per day exceed the capacity, then take the cheapest left.")
+@capacity_question.test(
+    hint="Drop the thresholds whose alerts per day exceed the capacity, then take the cheapest left."
+)
 def a_binding_capacity_moves_the_threshold_up(best_threshold_within_capacity):
     """with 2 alerts a day over 1 day, only 0.5 and 0.7 fit, and 0.7 is cheaper"""
     result = _best(best_threshold_within_capacity, 1, 2.0)
@@ -158,7 +161,9 @@ def business_savings_of_a_false_alarm(business_savings):
     )
 
 
-@tuned_question.test(hint='TunedThresholdClassifierCV(model, scoring=scorer, thresholds=candidate_thresholds, cv="prefit", refit=False), then .fit(X_val, y_val, amount=amount_val).')
+@tuned_question.test(
+    hint='TunedThresholdClassifierCV(model, scoring=scorer, thresholds=candidate_thresholds, cv="prefit", refit=False), then .fit(X_val, y_val, amount=amount_val).'
+)
 def tuned_is_a_fitted_prefit_search(tuned, candidate_thresholds):
     """tuned is a fitted TunedThresholdClassifierCV over candidate_thresholds with cv="prefit\""""
     from sklearn.model_selection import TunedThresholdClassifierCV
@@ -166,8 +171,12 @@ def tuned_is_a_fitted_prefit_search(tuned, candidate_thresholds):
     assert isinstance(tuned, TunedThresholdClassifierCV), (
         f"tuned should be a TunedThresholdClassifierCV, got {type(tuned).__name__}."
     )
-    assert hasattr(tuned, "best_threshold_"), "tuned is not fitted yet: call tuned.fit(X_val, y_val, amount=amount_val)."
-    assert isinstance(tuned.cv, str) and tuned.cv == "prefit", f'use cv="prefit" (the model is trained), got {tuned.cv!r}.'
+    assert hasattr(tuned, "best_threshold_"), (
+        "tuned is not fitted yet: call tuned.fit(X_val, y_val, amount=amount_val)."
+    )
+    assert isinstance(tuned.cv, str) and tuned.cv == "prefit", (
+        f'use cv="prefit" (the model is trained), got {tuned.cv!r}.'
+    )
     assert np.array_equal(np.asarray(tuned.thresholds), np.asarray(candidate_thresholds)), (
         "search the given candidate_thresholds: thresholds=candidate_thresholds."
     )

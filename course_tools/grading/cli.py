@@ -1,4 +1,4 @@
-"""``hsml-grade`` / ``python -m course.grading``: the instructor's and the author's commands.
+"""``hsml-grade`` / ``python -m course_tools.grading``: the instructor's and the author's commands.
 
 Instructor (in order):  release A  ->  collect A FOLDER  ->  autograde A  ->  feedback A  ->  grades
 Author:                 new-assignment NAME,  build [SOURCE.py ...],  lint [A ...]
@@ -13,7 +13,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from course.grading import authoring, pipeline
+from course_tools.grading import authoring, pipeline
 
 
 def _print(lines):
@@ -50,7 +50,9 @@ def _grades(args, course):
     path, rows = pipeline.export_grades(course, args.to)
     print(f"Grades of {len({r['student_id'] for r in rows})} student(s) written to {path}")
     for row in rows:
-        print(f"  {row['assignment']:<20} {row['student_id']:<20} {float(row['score']):g} / {float(row['max_score']):g}")
+        print(
+            f"  {row['assignment']:<20} {row['student_id']:<20} {float(row['score']):g} / {float(row['max_score']):g}"
+        )
     return 0
 
 
@@ -93,19 +95,27 @@ def _new_assignment(args, course):
     print(f"Created assignment {args.name}:")
     for path in files:
         print(f"  {path}")
-    print("Next: write the questions in the authoring file, their visible tests in the questions file, "
-          "their common wrong answers in the wrong-answers file, then rebuild and run\n"
-          f"  python -m course.grading build autograded/authoring/{args.name}.py\n"
-          f"  python -m pytest tests/grading -m grading -k {args.name}")
+    print(
+        "Next: write the questions in the authoring file, their visible tests in the questions file, "
+        "their common wrong answers in the wrong-answers file, then rebuild and run\n"
+        f"  python -m course_tools.grading build autograded/authoring/{args.name}.py\n"
+        f"  python -m pytest tests/grading -m grading -k {args.name}"
+    )
     return 0
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="hsml-grade", description=__doc__.splitlines()[0],
-                                     formatter_class=argparse.RawDescriptionHelpFormatter,
-                                     epilog="\n".join(__doc__.splitlines()[2:]))
-    parser.add_argument("--root", default=str(pipeline.DEFAULT_ROOT),
-                        help="course folder holding nbgrader_config.py (default: %(default)s)")
+    parser = argparse.ArgumentParser(
+        prog="hsml-grade",
+        description=__doc__.splitlines()[0],
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        epilog="\n".join(__doc__.splitlines()[2:]),
+    )
+    parser.add_argument(
+        "--root",
+        default=str(pipeline.DEFAULT_ROOT),
+        help="course folder holding nbgrader_config.py (default: %(default)s)",
+    )
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     def add(name, handler, help_text):
@@ -113,8 +123,9 @@ def build_parser() -> argparse.ArgumentParser:
         sub.set_defaults(handler=handler)
         return sub
 
-    add("release", _release, "check the authoring rules and write release/A/ for the learners"
-        ).add_argument("assignment")
+    add("release", _release, "check the authoring rules and write release/A/ for the learners").add_argument(
+        "assignment"
+    )
     sub = add("collect", _collect, "copy FOLDER/<student>/A.ipynb into submitted/<student>/A/")
     sub.add_argument("assignment")
     sub.add_argument("folder")
@@ -127,9 +138,12 @@ def build_parser() -> argparse.ArgumentParser:
     sub = add("build", _build, "build source/<a>/<a>.ipynb from authoring/<a>.py (all of them by default)")
     sub.add_argument("sources", nargs="*")
     sub.add_argument("--check", action="store_true", help="only report notebooks that differ from their source")
-    add("lint", _lint, "check the authoring rules of assignments (all by default)").add_argument("assignments", nargs="*")
-    add("new-assignment", _new_assignment, "start a new assignment NAME (e.g. 04_drift) from a working template"
-        ).add_argument("name")
+    add("lint", _lint, "check the authoring rules of assignments (all by default)").add_argument(
+        "assignments", nargs="*"
+    )
+    add(
+        "new-assignment", _new_assignment, "start a new assignment NAME (e.g. 04_drift) from a working template"
+    ).add_argument("name")
     return parser
 
 

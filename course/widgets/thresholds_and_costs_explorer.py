@@ -5,68 +5,14 @@ from __future__ import annotations
 import ipywidgets as widgets
 import numpy as np
 
-from course.metrics import CostModel, ThresholdSweep, capacity_threshold, check_cost_model
-from course.plots import CostCurveDisplay, cost_curve_data, precision_recall_display, roc_display
+from course.lessons.thresholds_and_costs import threshold_numbers
+from course.metrics import CostModel, ThresholdSweep, capacity_threshold, check_cost_model, cost_curve
+from course.plots import CostCurveDisplay, precision_recall_display, roc_display
 from course.widgets.base import Explorer, numbers_html, value_html
 
-__all__ = ["ThresholdExplorer", "threshold_numbers"]
+__all__ = ["ThresholdExplorer"]
 
 DEFAULT_FIXED_FRAUD_LOSS = 100.0
-
-
-def threshold_numbers(sweep, threshold, cost_model, cost_curve):
-    """The numbers the explorer shows for one threshold (pure function, plain dict).
-
-    Keys: threshold, tp, fp, fn, tn, alerts, precision (NaN when nothing is flagged),
-    recall, fpr, f1, alerts_per_day (with timestamps), expected_cost, cost_flag_nothing,
-    savings, least_cost_threshold (``inf`` = flag nothing; within the capacity when one
-    is set), least_cost, and with a capacity: capacity_threshold and within_capacity. ``cost_curve`` is the output of
-    :func:`course.plots.cost_curve_data` for this cost model.
-
-    Parameters
-    ----------
-    sweep : course.metrics.ThresholdSweep
-    threshold : float
-        Flag ``score >= threshold``.
-    cost_model : course.metrics.CostModel
-    cost_curve : dict
-        :func:`course.plots.cost_curve_data` of ``sweep`` and ``cost_model``.
-
-    Returns
-    -------
-    dict
-
-    Examples
-    --------
-    >>> from course.metrics import ThresholdSweep, CostModel
-    >>> from course.plots import cost_curve_data
-    >>> from course.widgets.threshold_explorer import threshold_numbers
-    >>> sweep = ThresholdSweep([0, 1, 1], [0.2, 0.6, 0.9], amounts=[50, 100, 400])
-    >>> model = CostModel(review_cost=1.0, friction_cost=2.0)
-    >>> numbers = threshold_numbers(sweep, 0.7, model, cost_curve_data(sweep, model))
-    >>> numbers["alerts"], numbers["savings"], numbers["least_cost_threshold"]
-    (1, 399.0, 0.6)
-    """
-    result = sweep.at(threshold, cost_model=cost_model, zero_division=np.nan)
-    numbers = {
-        "threshold": result.threshold,
-        "tp": result.tp, "fp": result.fp, "fn": result.fn, "tn": result.tn,
-        "alerts": result.alerts,
-        "precision": result.precision, "recall": result.recall, "fpr": result.fpr, "f1": result.f1,
-    }
-    if result.alerts_per_day is not None:
-        numbers["alerts_per_day"] = result.alerts_per_day
-    numbers.update(
-        expected_cost=result.expected_cost,
-        cost_flag_nothing=result.cost_flag_nothing,
-        savings=result.savings,
-        least_cost_threshold=cost_curve["best_threshold"],
-        least_cost=cost_curve["best_cost"],
-    )
-    if cost_model.capacity_per_day is not None:
-        numbers["capacity_threshold"] = cost_curve["capacity_threshold"]
-        numbers["within_capacity"] = result.within_capacity
-    return numbers
 
 
 class ThresholdExplorer(Explorer):
@@ -114,20 +60,31 @@ class ThresholdExplorer(Explorer):
     """
 
     labels = {
-        "fpr": "False positive rate", "f1": "F1", "alerts_per_day": "Alerts per day",
-        "expected_cost": "Expected cost", "cost_flag_nothing": "Cost of flagging nothing",
-        "savings": "Savings vs flagging nothing", "least_cost_threshold": "Least-cost threshold",
-        "least_cost": "Least cost", "capacity_threshold": "Lowest threshold within capacity",
+        "fpr": "False positive rate",
+        "f1": "F1",
+        "alerts_per_day": "Alerts per day",
+        "expected_cost": "Expected cost",
+        "cost_flag_nothing": "Cost of flagging nothing",
+        "savings": "Savings vs flagging nothing",
+        "least_cost_threshold": "Least-cost threshold",
+        "least_cost": "Least cost",
+        "capacity_threshold": "Lowest threshold within capacity",
         "within_capacity": "Within capacity",
     }
     formats = {
-        "threshold": "{:.4g}", "alerts_per_day": "{:,.1f}", "expected_cost": "{:,.0f}",
-        "cost_flag_nothing": "{:,.0f}", "savings": "{:,.0f}", "least_cost": "{:,.0f}",
-        "least_cost_threshold": "{:.4g}", "capacity_threshold": "{:.4g}",
+        "threshold": "{:.4g}",
+        "alerts_per_day": "{:,.1f}",
+        "expected_cost": "{:,.0f}",
+        "cost_flag_nothing": "{:,.0f}",
+        "savings": "{:,.0f}",
+        "least_cost": "{:,.0f}",
+        "least_cost_threshold": "{:.4g}",
+        "capacity_threshold": "{:.4g}",
     }
 
-    def __init__(self, y_true, y_score, *, amounts=None, timestamps=None, cost_model=None,
-                 threshold=None, max_points=2000):
+    def __init__(
+        self, y_true, y_score, *, amounts=None, timestamps=None, cost_model=None, threshold=None, max_points=2000
+    ):
         self.sweep = ThresholdSweep(y_true, y_score, amounts=amounts, timestamps=timestamps)
         self.max_points = max_points
         has_amounts = self.sweep.total_fraud_amount is not None
@@ -145,8 +102,13 @@ class ThresholdExplorer(Explorer):
         if threshold is None:
             threshold = 0.5 if low <= 0.5 <= high else (low + high) / 2
         self.threshold_slider = widgets.FloatSlider(
-            value=threshold, min=low, max=high + step, step=step, description="Threshold",
-            readout_format=".3f" if high - low >= 0.5 else ".4g", continuous_update=True,
+            value=threshold,
+            min=low,
+            max=high + step,
+            step=step,
+            description="Threshold",
+            readout_format=".3f" if high - low >= 0.5 else ".4g",
+            continuous_update=True,
             layout=widgets.Layout(width="420px"),
         )
         money = dict(min=0.0, max=1e12, style={"description_width": "initial"}, layout=widgets.Layout(width="170px"))
@@ -156,17 +118,23 @@ class ThresholdExplorer(Explorer):
         )
         modes = [("Its amount", "amount"), ("Fixed", "fixed")] if has_amounts else [("Fixed", "fixed")]
         self.fraud_loss_mode = widgets.ToggleButtons(
-            options=modes, value="amount" if cost_model.uses_amounts else "fixed", description="Fraud loss",
+            options=modes,
+            value="amount" if cost_model.uses_amounts else "fixed",
+            description="Fraud loss",
             style={"button_width": "80px"},
         )
         self.fixed_fraud_loss = widgets.BoundedFloatText(
             value=DEFAULT_FIXED_FRAUD_LOSS if cost_model.uses_amounts else cost_model.fraud_loss,
-            description="Fixed loss", disabled=cost_model.uses_amounts, **money,
+            description="Fixed loss",
+            disabled=cost_model.uses_amounts,
+            **money,
         )
         self.capacity = widgets.BoundedFloatText(
-            value=cost_model.capacity_per_day or 0.0, description="Capacity/day",
+            value=cost_model.capacity_per_day or 0.0,
+            description="Capacity/day",
             disabled=self.sweep.n_days is None,
-            tooltip="Alerts the team can review per day (0 = no limit). Needs timestamps.", **money,
+            tooltip="Alerts the team can review per day (0 = no limit). Needs timestamps.",
+            **money,
         )
         self.least_cost_button = widgets.Button(description="Least-cost threshold")
         self.capacity_button = widgets.Button(description="Fit capacity", disabled=self.sweep.n_days is None)
@@ -174,8 +142,14 @@ class ThresholdExplorer(Explorer):
         self.capacity_button.on_click(lambda _: self._move_slider(self._capacity_threshold()))
         self.fraud_loss_mode.observe(self._toggle_fixed_loss, names="value")
         super().__init__(
-            controls=[self.threshold_slider, self.review_cost, self.friction_cost, self.fraud_loss_mode,
-                      self.fixed_fraud_loss, self.capacity],
+            controls=[
+                self.threshold_slider,
+                self.review_cost,
+                self.friction_cost,
+                self.fraud_loss_mode,
+                self.fixed_fraud_loss,
+                self.capacity,
+            ],
             figsize=(10.5, 3.2),
         )
 
@@ -185,15 +159,17 @@ class ThresholdExplorer(Explorer):
         capacity = self.capacity.value if self.capacity.value > 0 and self.sweep.n_days is not None else None
         fraud_loss = "amount" if self.fraud_loss_mode.value == "amount" else self.fixed_fraud_loss.value
         return CostModel(
-            review_cost=self.review_cost.value, friction_cost=self.friction_cost.value,
-            fraud_loss=fraud_loss, capacity_per_day=capacity,
+            review_cost=self.review_cost.value,
+            friction_cost=self.friction_cost.value,
+            fraud_loss=fraud_loss,
+            capacity_per_day=capacity,
         )
 
     def _cost_curve(self, cost_model):
         """Cost curve data for ``cost_model``, recomputed only when the costs change."""
         cached_model, data = self._cost_curve_cache
         if cached_model != cost_model:
-            data = cost_curve_data(self.sweep, cost_model, max_points=self.max_points)
+            data = cost_curve(self.sweep, cost_model, max_points=self.max_points)
             self._cost_curve_cache = (cost_model, data)
         return data
 
@@ -213,12 +189,14 @@ class ThresholdExplorer(Explorer):
     # -- Explorer hooks -----------------------------------------------------------------
 
     def _layout(self):
-        row = lambda *children: widgets.HBox(list(children), layout=widgets.Layout(flex_flow="row wrap"))  # noqa: E731
-        controls = widgets.VBox([
-            row(self.threshold_slider, self.least_cost_button, self.capacity_button),
-            row(self.review_cost, self.friction_cost, self.capacity),
-            row(self.fraud_loss_mode, self.fixed_fraud_loss),
-        ])
+        row = lambda *children: widgets.HBox(list(children), layout=widgets.Layout(flex_flow="row wrap"))
+        controls = widgets.VBox(
+            [
+                row(self.threshold_slider, self.least_cost_button, self.capacity_button),
+                row(self.review_cost, self.friction_cost, self.capacity),
+                row(self.fraud_loss_mode, self.fixed_fraud_loss),
+            ]
+        )
         return widgets.VBox([controls, self.image, self.numbers])
 
     def _build_figure(self, figure):
@@ -247,11 +225,11 @@ class ThresholdExplorer(Explorer):
         self.cost_threshold_line = self._animate(ax_cost.axvline(np.nan, color="k", linewidth=0.8))
 
     def _compute(self):
-        cost_model = self.cost_model
+        self._computed_cost_model = cost_model = self.cost_model  # built once per update, drawn in _draw
         return threshold_numbers(self.sweep, self.threshold_slider.value, cost_model, self._cost_curve(cost_model))
 
     def _draw(self, values):
-        cost_model = self.cost_model
+        cost_model = self._computed_cost_model
         if cost_model != self._drawn_cost_model:
             self.cost_display.set_data(self._cost_curve(cost_model))
             self._drawn_cost_model = cost_model
@@ -263,7 +241,7 @@ class ThresholdExplorer(Explorer):
         self.cost_threshold_line.set_xdata([t, t])
 
     def _numbers_html(self, values):
-        v = lambda name: value_html(name, values[name], self.formats.get(name))  # noqa: E731
+        v = lambda name: value_html(name, values[name], self.formats.get(name))
         matrix = (
             '<table class="hsml-confusion">'
             "<tr><th></th><th>flagged</th><th>not flagged</th></tr>"
@@ -271,6 +249,4 @@ class ThresholdExplorer(Explorer):
             f"<tr><th>genuine</th><td>FP {v('fp')}</td><td>TN {v('tn')}</td></tr></table>"
         )
         rest = {k: val for k, val in values.items() if k not in ("tp", "fp", "fn", "tn")}
-        return numbers_html(
-            rest, explorer=type(self).__name__, labels=self.labels, formats=self.formats, prefix=matrix
-        )
+        return numbers_html(rest, explorer=type(self).__name__, labels=self.labels, formats=self.formats, prefix=matrix)

@@ -1,6 +1,6 @@
 """Every committed notebook is stored clean: one test per notebook and rule.
 
-The rules live in ``course.notebooks`` (``python -m course.notebooks check PATH`` reports
+The rules live in ``course_tools.notebooks`` (``python -m course_tools.notebooks check PATH`` reports
 the same violations); ``make normalize`` fixes the stored form.
 """
 
@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from course.notebooks import MODULE_ONLY_RULES, RULES, check_notebook, notebook_paths
+from course_tools.notebooks import MODULE_ONLY_RULES, RULES, check_notebook, notebook_paths
 
-REPO_ROOT = Path(__file__).resolve().parent.parent
+REPO_ROOT = Path(__file__).resolve().parents[2]
 NOTEBOOK_FOLDERS = [REPO_ROOT / "modules", REPO_ROOT / "autograded" / "source"]
 NOTEBOOKS = notebook_paths([folder for folder in NOTEBOOK_FOLDERS if folder.is_dir()])
 

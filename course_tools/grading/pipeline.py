@@ -23,13 +23,21 @@ from pathlib import Path
 
 import nbformat
 
-from course.grading.authoring import REPO_ROOT, lint_notebook
-from course.grading.cells import grade_id, secret_lines
-from course.grading.timeouts import CellTimeouts
+from course_tools.grading.authoring import REPO_ROOT, lint_notebook
+from course_tools.grading.cells import grade_id, secret_lines
+from course_tools.grading.timeouts import CellTimeouts
 
 __all__ = [
-    "GradingError", "Course", "release", "collect", "autograde", "feedback", "export_grades",
-    "cell_grades", "leaked_lines", "read_notebook",
+    "GradingError",
+    "Course",
+    "release",
+    "collect",
+    "autograde",
+    "feedback",
+    "export_grades",
+    "cell_grades",
+    "leaked_lines",
+    "read_notebook",
 ]
 
 DEFAULT_ROOT = REPO_ROOT / "autograded"
@@ -62,7 +70,7 @@ def read_notebook(path: Path):
     >>> import tempfile
     >>> from pathlib import Path
     >>> import nbformat
-    >>> from course.grading.pipeline import read_notebook
+    >>> from course_tools.grading.pipeline import read_notebook
     >>> with tempfile.TemporaryDirectory() as tmp:
     ...     path = Path(tmp, "00_warm_up.ipynb")
     ...     _ = path.write_text(nbformat.writes(nbformat.v4.new_notebook()))
@@ -213,7 +221,7 @@ def leaked_lines(text: str, secrets: set[str]) -> list[str]:
     text : str
         A released notebook's JSON or a feedback file's HTML.
     secrets : set of str
-        Lines that must not appear (see :func:`course.grading.cells.secret_lines`).
+        Lines that must not appear (see :func:`course_tools.grading.cells.secret_lines`).
 
     Returns
     -------
@@ -222,7 +230,7 @@ def leaked_lines(text: str, secrets: set[str]) -> list[str]:
 
     Examples
     --------
-    >>> from course.grading.pipeline import leaked_lines
+    >>> from course_tools.grading.pipeline import leaked_lines
     >>> leaked_lines("<pre><span>assert</span> rate &lt; 0.1</pre>", {"assert rate < 0.1", "rate = 0.02"})
     ['assert rate < 0.1']
     """
@@ -232,9 +240,12 @@ def leaked_lines(text: str, secrets: set[str]) -> list[str]:
 
 
 def _secrets(course: Course, assignment: str, *, solutions: bool = True) -> dict[str, set[str]]:
-    return {name: secret_lines(nbformat.read(course.source(assignment) / f"{name}.ipynb", as_version=4),
-                               solutions=solutions)
-            for name in course.notebook_names(assignment)}
+    return {
+        name: secret_lines(
+            nbformat.read(course.source(assignment) / f"{name}.ipynb", as_version=4), solutions=solutions
+        )
+        for name in course.notebook_names(assignment)
+    }
 
 
 # --- release --------------------------------------------------------------------------------
@@ -245,8 +256,11 @@ class ReleaseReport:
     notebooks: list[Path]
 
     def lines(self) -> list[str]:
-        return [f"Released {self.assignment}: {len(self.notebooks)} notebook(s) without solutions nor hidden tests in",
-                f"  {self.folder}", "Give this folder to the learners (e.g. zip it)."]
+        return [
+            f"Released {self.assignment}: {len(self.notebooks)} notebook(s) without solutions nor hidden tests in",
+            f"  {self.folder}",
+            "Give this folder to the learners (e.g. zip it).",
+        ]
 
 
 def release(course: Course, assignment: str) -> ReleaseReport:
@@ -271,7 +285,7 @@ def release(course: Course, assignment: str) -> ReleaseReport:
 
     Examples
     --------
-    >>> from course.grading.pipeline import Course, release
+    >>> from course_tools.grading.pipeline import Course, release
     >>> report = release(Course(), "00_warm_up")  # runs nbgrader  # doctest: +SKIP
     >>> print("\\n".join(report.lines()))  # doctest: +SKIP
     Released 00_warm_up: 1 notebook(s) without solutions nor hidden tests in
@@ -283,8 +297,9 @@ def release(course: Course, assignment: str) -> ReleaseReport:
         nb = nbformat.read(course.source(assignment) / f"{name}.ipynb", as_version=4)
         problems += [f"{name}.ipynb: {p}" for p in lint_notebook(nb, assignment)]
     if problems:
-        raise GradingError("Not released: fix these authoring problems first (docs/AUTHORING.md):\n  "
-                           + "\n  ".join(problems))
+        raise GradingError(
+            "Not released: fix these authoring problems first (docs/AUTHORING.md):\n  " + "\n  ".join(problems)
+        )
     result = course.api().generate_assignment(assignment, force=True, create=True)
     if not result["success"]:
         raise GradingError(f"nbgrader generate_assignment failed:\n{_log_errors(result)}")
@@ -309,13 +324,19 @@ class CollectReport:
     replaced: list[str] = field(default_factory=list)
 
     def lines(self) -> list[str]:
-        out = [f"Collected {self.assignment} from {self.inbox}: {len(self.collected)} submission(s) "
-               f"into submitted/<student>/{self.assignment}/"]
-        out += [f"  {s}: {', '.join(p.name for p in files)}" + (" (replaced an earlier copy)" if s in self.replaced else "")
-                for s, files in self.collected.items()]
+        out = [
+            f"Collected {self.assignment} from {self.inbox}: {len(self.collected)} submission(s) "
+            f"into submitted/<student>/{self.assignment}/"
+        ]
+        out += [
+            f"  {s}: {', '.join(p.name for p in files)}" + (" (replaced an earlier copy)" if s in self.replaced else "")
+            for s, files in self.collected.items()
+        ]
         for student, path, reason, kept in self.malformed:
-            out.append(f"  MALFORMED {student}: {path.name} is {reason}. Not graded; kept in {kept}. "
-                       "Ask the student for a new copy.")
+            out.append(
+                f"  MALFORMED {student}: {path.name} is {reason}. Not graded; kept in {kept}. "
+                "Ask the student for a new copy."
+            )
         out += [f"  nothing from {s}: no {self.assignment} notebook in their folder" for s in self.missing]
         return out
 
@@ -352,7 +373,7 @@ def collect(course: Course, assignment: str, inbox: Path) -> CollectReport:
     >>> import tempfile
     >>> from pathlib import Path
     >>> import nbformat
-    >>> from course.grading.pipeline import Course, collect
+    >>> from course_tools.grading.pipeline import Course, collect
     >>> with tempfile.TemporaryDirectory() as tmp:
     ...     root = Path(tmp, "course")
     ...     (root / "source" / "09_demo").mkdir(parents=True)
@@ -426,13 +447,17 @@ class AutogradeReport:
         return [r for r in self.results if not r.graded]
 
     def lines(self) -> list[str]:
-        out = [f"Autograded {self.assignment}: {len(self.results) - len(self.failed)} of {len(self.results)} "
-               "submission(s) graded; notebooks with outputs in autograded/<student>/, scores in gradebook.db"]
+        out = [
+            f"Autograded {self.assignment}: {len(self.results) - len(self.failed)} of {len(self.results)} "
+            "submission(s) graded; notebooks with outputs in autograded/<student>/, scores in gradebook.db"
+        ]
         for r in self.results:
             if r.graded:
                 extra = f"; {r.manual_pending:g} point(s) to grade by hand" if r.manual_pending else ""
                 extra += f"; timed out in {', '.join(r.timed_out)}" if r.timed_out else ""
-                out.append(f"  {r.student}: {r.score:g} / {r.max_score:g} auto-graded points ({r.seconds:.1f} s){extra}")
+                out.append(
+                    f"  {r.student}: {r.score:g} / {r.max_score:g} auto-graded points ({r.seconds:.1f} s){extra}"
+                )
             else:
                 out.append(f"  FAILED {r.student}: {r.reason}")
         return out
@@ -441,12 +466,16 @@ class AutogradeReport:
 def _timed_out_cells(path: Path) -> list[str]:
     with _quiet_nbgrader():
         nb = nbformat.read(path, as_version=4)
-    return [grade_id(cell) or f"cell {i}" for i, cell in enumerate(nb.cells)
-            if any(o.get("ename") == "CellTimeoutError" for o in cell.get("outputs", []))]
+    return [
+        grade_id(cell) or f"cell {i}"
+        for i, cell in enumerate(nb.cells)
+        if any(o.get("ename") == "CellTimeoutError" for o in cell.get("outputs", []))
+    ]
 
 
-def autograde(course: Course, assignment: str, students: list[str] | None = None,
-              *, timeout: float | None = None) -> AutogradeReport:
+def autograde(
+    course: Course, assignment: str, students: list[str] | None = None, *, timeout: float | None = None
+) -> AutogradeReport:
     """Autograde each submission in turn; one that cannot be graded does not stop the others.
 
     Parameters
@@ -471,7 +500,7 @@ def autograde(course: Course, assignment: str, students: list[str] | None = None
 
     Examples
     --------
-    >>> from course.grading.pipeline import Course, autograde
+    >>> from course_tools.grading.pipeline import Course, autograde
     >>> report = autograde(Course(), "00_warm_up")  # runs nbgrader  # doctest: +SKIP
     >>> print("\\n".join(report.lines()))  # doctest: +SKIP
     Autograded 00_warm_up: 1 of 1 submission(s) graded; notebooks with outputs in autograded/<student>/, scores in gradebook.db
@@ -500,16 +529,20 @@ def autograde(course: Course, assignment: str, students: list[str] | None = None
         if not outcome["success"] or not course.folder("autograded", student, assignment).is_dir():
             results.append(StudentResult(student, False, _log_errors(outcome), seconds=seconds))
             continue
-        timed_out = [f"{nb.stem}:{cell}" for nb in sorted(course.folder("autograded", student, assignment).glob("*.ipynb"))
-                     for cell in _timed_out_cells(nb)]
+        timed_out = [
+            f"{nb.stem}:{cell}"
+            for nb in sorted(course.folder("autograded", student, assignment).glob("*.ipynb"))
+            for cell in _timed_out_cells(nb)
+        ]
         results.append(StudentResult(student, True, timed_out=timed_out, seconds=seconds))
     with course.gradebook() as gb:
         for r in results:
             if r.graded:
                 submission = gb.find_submission(assignment, r.student)
                 r.score, r.max_score = submission.code_score, submission.max_code_score
-                r.manual_pending = sum(g.max_score for nb in submission.notebooks for g in nb.grades
-                                       if g.needs_manual_grade)
+                r.manual_pending = sum(
+                    g.max_score for nb in submission.notebooks for g in nb.grades if g.needs_manual_grade
+                )
     return AutogradeReport(assignment, results)
 
 
@@ -537,7 +570,7 @@ def cell_grades(course: Course, assignment: str) -> dict[str, dict[str, CellGrad
 
     Examples
     --------
-    >>> from course.grading.pipeline import Course, cell_grades
+    >>> from course_tools.grading.pipeline import Course, cell_grades
     >>> cell_grades(Course(), "00_warm_up")["ada"]["00-base-rate-tests"]  # needs a gradebook  # doctest: +SKIP
     CellGrade(score=1.0, max_score=1.0, needs_manual_grade=False, cell_type='code')
     """
@@ -546,7 +579,8 @@ def cell_grades(course: Course, assignment: str) -> dict[str, dict[str, CellGrad
         for submission in gb.find_assignment(assignment).submissions:
             table[submission.student.id] = {
                 grade.name: CellGrade(grade.score, grade.max_score, grade.needs_manual_grade, grade.cell.cell_type)
-                for notebook in submission.notebooks for grade in notebook.grades
+                for notebook in submission.notebooks
+                for grade in notebook.grades
             }
     return table
 
@@ -559,10 +593,14 @@ class FeedbackReport:
     withheld: list[tuple[Path, list[str]]]
 
     def lines(self) -> list[str]:
-        out = [f"Feedback for {self.assignment}: {len(self.files)} HTML file(s) in feedback/<student>/{self.assignment}/"]
+        out = [
+            f"Feedback for {self.assignment}: {len(self.files)} HTML file(s) in feedback/<student>/{self.assignment}/"
+        ]
         out += [f"  {p.parent.parent.name}: {p}" for p in self.files]
-        out += [f"  WITHHELD {p}: it showed hidden text {leaks[:2]}; file deleted, report this bug"
-                for p, leaks in self.withheld]
+        out += [
+            f"  WITHHELD {p}: it showed hidden text {leaks[:2]}; file deleted, report this bug"
+            for p, leaks in self.withheld
+        ]
         return out
 
 
@@ -587,7 +625,7 @@ def feedback(course: Course, assignment: str) -> FeedbackReport:
 
     Examples
     --------
-    >>> from course.grading.pipeline import Course, feedback
+    >>> from course_tools.grading.pipeline import Course, feedback
     >>> report = feedback(Course(), "00_warm_up")  # runs nbgrader  # doctest: +SKIP
     >>> print("\\n".join(report.lines()))  # doctest: +SKIP
     Feedback for 00_warm_up: 1 HTML file(s) in feedback/<student>/00_warm_up/
@@ -627,7 +665,7 @@ def export_grades(course: Course, to: Path | None = None) -> tuple[Path, list[di
 
     Examples
     --------
-    >>> from course.grading.pipeline import Course, export_grades
+    >>> from course_tools.grading.pipeline import Course, export_grades
     >>> path, rows = export_grades(Course())  # needs a gradebook  # doctest: +SKIP
     >>> path.name, rows[0]["assignment"], rows[0]["student_id"], float(rows[0]["score"])  # doctest: +SKIP
     ('grades.csv', '00_warm_up', 'ada', 6.0)
@@ -642,4 +680,3 @@ def export_grades(course: Course, to: Path | None = None) -> tuple[Path, list[di
     with open(to, newline="", encoding="utf-8") as handle:
         rows = list(csv.DictReader(handle))
     return to, rows
-

@@ -1,4 +1,4 @@
-"""Keep every notebook in one canonical stored form: ``python -m course.notebooks``.
+"""Keep every notebook in one canonical stored form: ``python -m course_tools.notebooks``.
 
 ``normalize PATH...`` rewrites notebooks in the stored form and ``check PATH...``
 reports every violation (exit status 1 when there is one). ``make normalize`` and
@@ -37,7 +37,7 @@ __all__ = [
     "notebook_paths",
 ]
 
-REPO_ROOT = Path(__file__).resolve().parent.parent
+from course_tools import REPO_ROOT
 
 KERNELSPEC = {"display_name": "Python 3 (ipykernel)", "language": "python", "name": "python3"}
 # Saved state that belongs to one run on one machine, never to the stored notebook.
@@ -86,7 +86,7 @@ class Violation:
 
     Examples
     --------
-    >>> from course.notebooks import Violation
+    >>> from course_tools.notebooks import Violation
     >>> print(Violation("modules/00_start_here.ipynb", "stored-form", "holds 2 output(s)", "cell 3"))
     modules/00_start_here.ipynb, cell 3: holds 2 output(s) [stored-form]
     """
@@ -328,17 +328,23 @@ def _stored_form_problems(text, data, display, clean_text):
         if volatile:
             problems.append(Violation(display, "stored-form", f"holds run-time metadata {volatile}", where))
     if (data.get("nbformat"), data.get("nbformat_minor")) != (4, 5):
-        problems.append(Violation(
-            display, "stored-form",
-            f"is nbformat {data.get('nbformat')}.{data.get('nbformat_minor')}, the stored form is 4.5",
-        ))
+        problems.append(
+            Violation(
+                display,
+                "stored-form",
+                f"is nbformat {data.get('nbformat')}.{data.get('nbformat_minor')}, the stored form is 4.5",
+            )
+        )
     if not problems and text != clean_text:
-        problems.append(Violation(
-            display, "stored-form",
-            "differs from its normalized form (key order, indent, ids, metadata or final newline)",
-        ))
+        problems.append(
+            Violation(
+                display,
+                "stored-form",
+                "differs from its normalized form (key order, indent, ids, metadata or final newline)",
+            )
+        )
     if problems:
-        hint = f"run `make normalize` (or python -m course.notebooks normalize {display})"
+        hint = f"run `make normalize` (or python -m course_tools.notebooks normalize {display})"
         last = problems[-1]
         problems[-1] = Violation(last.path, last.rule, f"{last.message}; {hint}", last.cell)
     return problems
@@ -358,9 +364,9 @@ def _syntax_problems(nb, display):
             code = transformer.transform_cell(cell.source)
             compile(code, "<cell>", "exec", flags=ast.PyCF_ALLOW_TOP_LEVEL_AWAIT, dont_inherit=True)
         except SyntaxError as exc:
-            problems.append(Violation(
-                display, "syntax", f"SyntaxError at line {exc.lineno}: {exc.msg}", describe_cell(index, cell)
-            ))
+            problems.append(
+                Violation(display, "syntax", f"SyntaxError at line {exc.lineno}: {exc.msg}", describe_cell(index, cell))
+            )
     return problems
 
 
@@ -429,11 +435,14 @@ def check_notebook(path, *, rules=None, module=None):
         for index, cell in enumerate(nb.cells):
             match = _MACHINE_PATH.search(cell.source)
             if match:
-                found.append(Violation(
-                    display, "machine-paths",
-                    f"mentions the machine path {match.group(0)!r}: use a path relative to the repository",
-                    describe_cell(index, cell),
-                ))
+                found.append(
+                    Violation(
+                        display,
+                        "machine-paths",
+                        f"mentions the machine path {match.group(0)!r}: use a path relative to the repository",
+                        describe_cell(index, cell),
+                    )
+                )
     headings = _headings(nb)
     if "objectives" in rules and not any(_OBJECTIVES.search(h) for h in headings):
         found.append(Violation(display, "objectives", "has no '## Learning objectives' heading (put it first)"))
@@ -443,7 +452,7 @@ def check_notebook(path, *, rules=None, module=None):
 
 
 def main(argv=None):
-    parser = argparse.ArgumentParser(prog="python -m course.notebooks", description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(prog="python -m course_tools.notebooks", description=__doc__.splitlines()[0])
     commands = parser.add_subparsers(dest="command", required=True)
     for name, help_text in [
         ("normalize", "rewrite notebooks in the stored form"),

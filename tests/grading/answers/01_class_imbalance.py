@@ -73,8 +73,7 @@ WRONG_ANSWERS = {
     },
     "01-correction-answer": {
         "scales the probabilities by beta instead of correcting the odds": (
-            "def correct_probabilities(proba, beta):\n"
-            "    return beta * np.asarray(proba, dtype=float)"
+            "def correct_probabilities(proba, beta):\n    return beta * np.asarray(proba, dtype=float)"
         ),
         "applies the undersampling once more (inflates) instead of undoing it": (
             "def correct_probabilities(proba, beta):\n"

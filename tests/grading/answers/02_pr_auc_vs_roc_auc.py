@@ -41,12 +41,10 @@ WRONG_ANSWERS = {
     },
     "02-no-skill-answer": {
         "0.5, the no-skill level of ROC-AUC, whatever the labels": (
-            "def no_skill_average_precision(y_true):\n"
-            "    return 0.5"
+            "def no_skill_average_precision(y_true):\n    return 0.5"
         ),
         "the trapezoid under the no-skill curve, (1 + prevalence) / 2": (
-            "def no_skill_average_precision(y_true):\n"
-            "    return (1 + float(np.mean(y_true))) / 2"
+            "def no_skill_average_precision(y_true):\n    return (1 + float(np.mean(y_true))) / 2"
         ),
     },
     "02-average-precision-answer": {
@@ -64,19 +62,19 @@ WRONG_ANSWERS = {
     },
     "02-ship-answer": {
         "transaction-level precision per day, not card-level": (
-            "card_precision_a = metrics.daily_precision_at_k(df['day'], y, df['score_a'], BUDGET)\n"
-            "card_precision_b = metrics.daily_precision_at_k(df['day'], y, df['score_b'], BUDGET)\n"
+            "card_precision_a = metrics.daily_precision_at_k(y, df['score_a'], days=df['day'], k=BUDGET)\n"
+            "card_precision_b = metrics.daily_precision_at_k(y, df['score_b'], days=df['day'], k=BUDGET)\n"
             "ship = 'A' if card_precision_a > card_precision_b else 'B'"
         ),
         "ship the model with the higher ROC-AUC": (
-            "card_precision_a = metrics.card_precision_at_k(df['customer_id'], df['day'], y, df['score_a'], BUDGET)\n"
-            "card_precision_b = metrics.card_precision_at_k(df['customer_id'], df['day'], y, df['score_b'], BUDGET)\n"
+            "card_precision_a = metrics.card_precision_at_k(y, df['score_a'], card_ids=df['customer_id'], days=df['day'], k=BUDGET)\n"
+            "card_precision_b = metrics.card_precision_at_k(y, df['score_b'], card_ids=df['customer_id'], days=df['day'], k=BUDGET)\n"
             "ship = 'A' if roc_auc_score(y, df['score_a']) > roc_auc_score(y, df['score_b']) else 'B'"
         ),
         "BUDGET cards over the whole four weeks, not BUDGET cards a day": (
             "_one_period = np.zeros(len(df))\n"
-            "card_precision_a = metrics.card_precision_at_k(df['customer_id'], _one_period, y, df['score_a'], BUDGET)\n"
-            "card_precision_b = metrics.card_precision_at_k(df['customer_id'], _one_period, y, df['score_b'], BUDGET)\n"
+            "card_precision_a = metrics.card_precision_at_k(y, df['score_a'], card_ids=df['customer_id'], days=_one_period, k=BUDGET)\n"
+            "card_precision_b = metrics.card_precision_at_k(y, df['score_b'], card_ids=df['customer_id'], days=_one_period, k=BUDGET)\n"
             "ship = 'A' if card_precision_a > card_precision_b else 'B'"
         ),
     },

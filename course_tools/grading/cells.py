@@ -10,9 +10,19 @@ import re
 from dataclasses import dataclass, field
 
 __all__ = [
-    "BEGIN_SOLUTION", "END_SOLUTION", "BEGIN_HIDDEN", "END_HIDDEN",
-    "QuestionCells", "cell_role", "grade_id", "points", "questions", "region_lines",
-    "without_delimiters", "secret_lines", "checked_question_ids",
+    "BEGIN_SOLUTION",
+    "END_SOLUTION",
+    "BEGIN_HIDDEN",
+    "END_HIDDEN",
+    "QuestionCells",
+    "cell_role",
+    "grade_id",
+    "points",
+    "questions",
+    "region_lines",
+    "without_delimiters",
+    "secret_lines",
+    "checked_question_ids",
 ]
 
 BEGIN_SOLUTION, END_SOLUTION = "### BEGIN SOLUTION", "### END SOLUTION"
@@ -42,7 +52,7 @@ def cell_role(cell) -> str:
 
     Examples
     --------
-    >>> from course.grading.cells import cell_role
+    >>> from course_tools.grading.cells import cell_role
     >>> cell_role({"cell_type": "code", "metadata": {"nbgrader": {"grade": True, "locked": True}}})
     'tests'
     >>> cell_role({"cell_type": "markdown", "metadata": {}})
@@ -77,7 +87,7 @@ def grade_id(cell) -> str | None:
 
     Examples
     --------
-    >>> from course.grading.cells import grade_id
+    >>> from course_tools.grading.cells import grade_id
     >>> grade_id({"metadata": {"nbgrader": {"grade_id": "00-base-rate-tests"}}})
     '00-base-rate-tests'
     >>> grade_id({"metadata": {}}) is None
@@ -100,7 +110,7 @@ def points(cell) -> float:
 
     Examples
     --------
-    >>> from course.grading.cells import points
+    >>> from course_tools.grading.cells import points
     >>> points({"metadata": {"nbgrader": {"grade": True, "points": 2}}}), points({"metadata": {}})
     (2.0, 0.0)
     """
@@ -133,7 +143,7 @@ class QuestionCells:
 
     Examples
     --------
-    >>> from course.grading.cells import QuestionCells
+    >>> from course_tools.grading.cells import QuestionCells
     >>> q = QuestionCells(["00-x-answer"], ["00-x-tests"], points=1.0)
     >>> q.name, q.manual
     ('00-x-answer', False)
@@ -167,8 +177,8 @@ def questions(nb) -> list[QuestionCells]:
 
     Examples
     --------
-    >>> from course.grading.authoring import build_notebook
-    >>> from course.grading.cells import questions
+    >>> from course_tools.grading.authoring import build_notebook
+    >>> from course_tools.grading.cells import questions
     >>> nb = build_notebook(
     ...     "# %% answer id=q1-answer\\n### BEGIN SOLUTION\\nx = 1\\n### END SOLUTION\\n"
     ...     "# %% tests id=q1-tests points=2\\nassert x == 1\\n"
@@ -215,7 +225,7 @@ def region_lines(source: str, begin: str, end: str) -> list[str]:
 
     Examples
     --------
-    >>> from course.grading.cells import BEGIN_HIDDEN, END_HIDDEN, region_lines
+    >>> from course_tools.grading.cells import BEGIN_HIDDEN, END_HIDDEN, region_lines
     >>> source = 'check("q1")\\n### BEGIN HIDDEN TESTS\\nassert x == 1\\n### END HIDDEN TESTS'
     >>> region_lines(source, BEGIN_HIDDEN, END_HIDDEN)
     ['assert x == 1']
@@ -246,7 +256,7 @@ def without_delimiters(source: str) -> str:
 
     Examples
     --------
-    >>> from course.grading.cells import without_delimiters
+    >>> from course_tools.grading.cells import without_delimiters
     >>> print(without_delimiters("### BEGIN SOLUTION\\nx = 1\\n### END SOLUTION\\nprint(x)"))
     x = 1
     print(x)
@@ -299,8 +309,8 @@ def secret_lines(nb, *, solutions: bool = True, hidden: bool = True) -> set[str]
 
     Examples
     --------
-    >>> from course.grading.authoring import build_notebook
-    >>> from course.grading.cells import secret_lines
+    >>> from course_tools.grading.authoring import build_notebook
+    >>> from course_tools.grading.cells import secret_lines
     >>> nb = build_notebook(
     ...     "# %% answer id=q1-answer\\n### BEGIN SOLUTION\\nrate = 0.02\\n### END SOLUTION\\n"
     ...     "# %% tests id=q1-tests points=1\\n### BEGIN HIDDEN TESTS\\nassert rate < 0.1\\n### END HIDDEN TESTS\\n"
@@ -335,7 +345,7 @@ def checked_question_ids(source: str) -> list[str]:
 
     Examples
     --------
-    >>> from course.grading.cells import checked_question_ids
+    >>> from course_tools.grading.cells import checked_question_ids
     >>> checked_question_ids('check("00-base-rate")\\nx = 1  # check("not-this")\\ncheck("00-fraud-loss")')
     ['00-base-rate', '00-fraud-loss']
     """

@@ -8,63 +8,10 @@ import pandas as pd
 from matplotlib.ticker import NullFormatter, PercentFormatter
 
 from course._validation import check_binary_labels, check_same_length, check_scores
-from course.imbalance import correct_undersampled_probabilities, imbalance_metrics, undersampled_fraud_rate
+from course.lessons.class_imbalance import undersampling_numbers
 from course.widgets.base import Explorer
 
-__all__ = ["ImbalanceExplorer", "undersampling_numbers"]
-
-
-def undersampling_numbers(y_true, y_score, beta, *, k=100, train_fraud_rate=None, threshold=0.5):
-    """What the explorer shows for one model trained with a share ``beta`` of the genuines kept.
-
-    Parameters
-    ----------
-    y_true : array-like of shape (n,)
-        Test labels, 1 for fraud.
-    y_score : array-like of shape (n,)
-        Test probabilities of the model trained on undersampled data (uncorrected).
-    beta : float
-        Share of genuines kept when training, 0 < beta <= 1.
-    k : int, default=100
-        Alerts reviewed, for precision@k.
-    train_fraud_rate : float, optional
-        Fraud rate of the training data before undersampling; adds ``training_fraud_rate``
-        (the rate the model saw, :func:`course.imbalance.undersampled_fraud_rate`).
-    threshold : float, default=0.5
-        The fixed threshold for ``flagged`` and ``flagged_corrected``.
-
-    Returns
-    -------
-    dict
-        ``beta``, [``training_fraud_rate``], ``average_precision``, ``roc_auc``,
-        ``precision_at_k``, ``fraud_rate`` (true, test), ``mean_predicted`` (raw),
-        ``mean_corrected`` (after the prior correction), ``flagged`` and ``flagged_corrected``
-        (share of test transactions at or above ``threshold``, raw and corrected).
-
-    Examples
-    --------
-    >>> from course.widgets.imbalance_explorer import undersampling_numbers
-    >>> numbers = undersampling_numbers([0, 0, 0, 1], [0.2, 0.3, 0.6, 0.9], beta=0.1, k=1)
-    >>> numbers["roc_auc"], numbers["flagged"], numbers["flagged_corrected"]
-    (1.0, 0.5, 0.0)
-    """
-    metrics = imbalance_metrics(y_true, y_score, k=k)
-    scores = check_scores(y_score)
-    corrected = correct_undersampled_probabilities(scores, beta)
-    numbers = {"beta": float(beta)}
-    if train_fraud_rate is not None:
-        numbers["training_fraud_rate"] = undersampled_fraud_rate(train_fraud_rate, beta)
-    numbers.update(
-        average_precision=metrics["average_precision"],
-        roc_auc=metrics["roc_auc"],
-        precision_at_k=metrics["precision_at_k"],
-        fraud_rate=metrics["fraud_rate"],
-        mean_predicted=metrics["mean_predicted"],
-        mean_corrected=float(corrected.mean()),
-        flagged=float((scores >= threshold).mean()),
-        flagged_corrected=float((corrected >= threshold).mean()),
-    )
-    return numbers
+__all__ = ["ImbalanceExplorer"]
 
 
 class ImbalanceExplorer(Explorer):
@@ -83,7 +30,7 @@ class ImbalanceExplorer(Explorer):
         Test labels (1 = fraud).
     scores_by_beta : dict of float -> array-like of shape (n,)
         Test probabilities of each model, by ``beta`` (e.g. from
-        :func:`course.imbalance.undersampling_scores`).
+        :func:`course.lessons.class_imbalance.undersampling_scores`).
     k : int, default=100
         Alerts reviewed, for precision@k.
     train_fraud_rate : float, optional
@@ -110,15 +57,25 @@ class ImbalanceExplorer(Explorer):
     """
 
     labels = {
-        "beta": "Genuines kept (β)", "training_fraud_rate": "Fraud rate the model trained on",
-        "average_precision": "Average precision", "roc_auc": "ROC-AUC", "precision_at_k": "Precision@k",
-        "fraud_rate": "True fraud rate (test)", "mean_predicted": "Mean predicted probability",
-        "mean_corrected": "Mean corrected probability", "flagged": "Flagged at 0.5",
+        "beta": "Genuines kept (β)",
+        "training_fraud_rate": "Fraud rate the model trained on",
+        "average_precision": "Average precision",
+        "roc_auc": "ROC-AUC",
+        "precision_at_k": "Precision@k",
+        "fraud_rate": "True fraud rate (test)",
+        "mean_predicted": "Mean predicted probability",
+        "mean_corrected": "Mean corrected probability",
+        "flagged": "Flagged at 0.5",
         "flagged_corrected": "Flagged at 0.5 (corrected)",
     }
     formats = {
-        "beta": "{:.0%}", "training_fraud_rate": "{:.2%}", "fraud_rate": "{:.2%}", "mean_predicted": "{:.2%}",
-        "mean_corrected": "{:.2%}", "flagged": "{:.2%}", "flagged_corrected": "{:.2%}",
+        "beta": "{:.0%}",
+        "training_fraud_rate": "{:.2%}",
+        "fraud_rate": "{:.2%}",
+        "mean_predicted": "{:.2%}",
+        "mean_corrected": "{:.2%}",
+        "flagged": "{:.2%}",
+        "flagged_corrected": "{:.2%}",
     }
 
     def __init__(self, y_true, scores_by_beta, *, k=100, train_fraud_rate=None, threshold=0.5):
@@ -135,13 +92,18 @@ class ImbalanceExplorer(Explorer):
         self.betas = list(self._results)
         self.k = k
         self.labels = {
-            **type(self).labels, "precision_at_k": f"Precision@{k}", "flagged": f"Flagged at {threshold:g}",
+            **type(self).labels,
+            "precision_at_k": f"Precision@{k}",
+            "flagged": f"Flagged at {threshold:g}",
             "flagged_corrected": f"Flagged at {threshold:g} (corrected)",
         }
         self.beta_slider = widgets.SelectionSlider(
             options=[(f"{beta:.0%}" if beta >= 0.01 else f"{beta:.1%}", beta) for beta in self.betas],
-            value=self.betas[0], description="Genuines kept (β)", continuous_update=True,
-            style={"description_width": "initial"}, layout=widgets.Layout(width="420px"),
+            value=self.betas[0],
+            description="Genuines kept (β)",
+            continuous_update=True,
+            style={"description_width": "initial"},
+            layout=widgets.Layout(width="420px"),
         )
         super().__init__(controls=[self.beta_slider], figsize=(7.6, 3.0))
 
@@ -165,20 +127,27 @@ class ImbalanceExplorer(Explorer):
     def _build_figure(self, figure):
         ax_rank, ax_proba = figure.subplots(1, 2)
         betas = np.array(self.betas)
-        for name, label in (("average_precision", "average precision"), ("roc_auc", "ROC-AUC"),
-                            ("precision_at_k", f"precision@{self.k}")):
+        for name, label in (
+            ("average_precision", "average precision"),
+            ("roc_auc", "ROC-AUC"),
+            ("precision_at_k", f"precision@{self.k}"),
+        ):
             ax_rank.plot(betas, self._series(name), marker="o", markersize=3, label=label)
         ax_rank.set_ylim(0, 1.02)
         ax_rank.set_title("Ranking: nearly flat", fontsize="small")
-        ax_proba.plot(betas, self._series("mean_predicted"), marker="o", markersize=3, color="C3",
-                      label="mean predicted")
-        ax_proba.plot(betas, self._series("mean_corrected"), marker="o", markersize=3, color="C2",
-                      label="mean corrected")
-        ax_proba.axhline(self._results[self.betas[0]]["fraud_rate"], color="k", linestyle="--", linewidth=1,
-                         label="true fraud rate")
+        ax_proba.plot(
+            betas, self._series("mean_predicted"), marker="o", markersize=3, color="C3", label="mean predicted"
+        )
+        ax_proba.plot(
+            betas, self._series("mean_corrected"), marker="o", markersize=3, color="C2", label="mean corrected"
+        )
+        ax_proba.axhline(
+            self._results[self.betas[0]]["fraud_rate"], color="k", linestyle="--", linewidth=1, label="true fraud rate"
+        )
         ax_proba.set_yscale("log")
-        levels = np.r_[self._series("mean_predicted"), self._series("mean_corrected"),
-                       self._results[self.betas[0]]["fraud_rate"]]
+        levels = np.r_[
+            self._series("mean_predicted"), self._series("mean_corrected"), self._results[self.betas[0]]["fraud_rate"]
+        ]
         levels = levels[levels > 0]
         if levels.size:
             ax_proba.set_ylim(levels.min() / 1.6, levels.max() * 1.6)

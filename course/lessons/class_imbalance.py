@@ -59,6 +59,7 @@ __all__ = [
     "undersampled_fraud_rate",
     "correct_undersampled_probabilities",
     "undersampling_scores",
+    "undersampling_numbers",
 ]
 
 #: The four ways to train of module 01, in the order the course shows them.
@@ -119,7 +120,7 @@ class KeepShareOfGenuines:
 
     Examples
     --------
-    >>> from course.imbalance import KeepShareOfGenuines
+    >>> from course.lessons.class_imbalance import KeepShareOfGenuines
     >>> KeepShareOfGenuines(0.1)([0] * 95 + [1] * 5)
     {0: 10}
     """
@@ -157,7 +158,7 @@ def majority_baseline(y_true, amounts):
 
     Examples
     --------
-    >>> from course.imbalance import majority_baseline
+    >>> from course.lessons.class_imbalance import majority_baseline
     >>> report = majority_baseline([0, 0, 0, 1], [10.0, 20.0, 30.0, 400.0])
     >>> report["accuracy"], report["recall"], report["fraud_amount_missed"]
     (0.75, 0.0, 400.0)
@@ -198,7 +199,7 @@ def imbalance_metrics(y_true, y_score, *, k=100):
 
     Examples
     --------
-    >>> from course.imbalance import imbalance_metrics
+    >>> from course.lessons.class_imbalance import imbalance_metrics
     >>> metrics = imbalance_metrics([0, 0, 0, 1], [0.1, 0.2, 0.3, 0.4], k=1)
     >>> metrics["roc_auc"], metrics["precision_at_k"], metrics["fraud_rate"]
     (1.0, 1.0, 0.25)
@@ -249,7 +250,7 @@ def make_strategy(strategy, *, kind="logreg", seed=0, beta=0.05, smote_ratio=0.1
 
     Examples
     --------
-    >>> from course.imbalance import make_strategy
+    >>> from course.lessons.class_imbalance import make_strategy
     >>> [name for name, _ in make_strategy("smote").steps]
     ['scale', 'resample', 'model']
     >>> make_strategy("undersample", beta=0.1).named_steps["resample"].sampling_strategy
@@ -290,7 +291,7 @@ def training_fraud_share(pipeline, y_train):
     Examples
     --------
     >>> import numpy as np
-    >>> from course.imbalance import make_strategy, training_fraud_share
+    >>> from course.lessons.class_imbalance import make_strategy, training_fraud_share
     >>> rng = np.random.default_rng(0)
     >>> X, y = rng.normal(size=(1_000, 2)), np.r_[np.ones(50, int), np.zeros(950, int)]
     >>> training_fraud_share(make_strategy("undersample", beta=0.1).fit(X, y), y)
@@ -299,13 +300,15 @@ def training_fraud_share(pipeline, y_train):
     labels = check_binary_labels(y_train)
     steps = getattr(pipeline, "named_steps", {})
     if "resample" not in steps or "model" not in steps:
-        raise ValueError("pipeline must come from course.imbalance.make_strategy (steps scale, resample, model).")
+        raise ValueError(
+            "pipeline must come from course.lessons.class_imbalance.make_strategy (steps scale, resample, model)."
+        )
     frauds, genuines = int(labels.sum()), int((labels == 0).sum())
     sampler = steps["resample"]
     if sampler != "passthrough":
         if not hasattr(sampler, "sampling_strategy_"):
             raise ValueError("pipeline is not fitted: call pipeline.fit(X_train, y_train) first.")
-        (label, count), = sampler.sampling_strategy_.items()
+        ((label, count),) = sampler.sampling_strategy_.items()
         if int(label) == 0:  # undersampling: count = genuines kept
             genuines = int(count)
         else:  # SMOTE: count = synthetic frauds added
@@ -335,7 +338,7 @@ class StrategyComparison:
     Examples
     --------
     >>> import numpy as np
-    >>> from course.imbalance import compare_strategies
+    >>> from course.lessons.class_imbalance import compare_strategies
     >>> rng = np.random.default_rng(0)
     >>> y = (rng.random(2_000) < 0.05).astype(int)
     >>> X = rng.normal(size=(2_000, 2)) + y[:, None]
@@ -352,8 +355,9 @@ class StrategyComparison:
     models: dict
 
 
-def compare_strategies(X_train, y_train, X_test, y_test, *, strategies=STRATEGIES, kind="logreg", seed=0,
-                       k=100, beta=0.05, smote_ratio=0.1):
+def compare_strategies(
+    X_train, y_train, X_test, y_test, *, strategies=STRATEGIES, kind="logreg", seed=0, k=100, beta=0.05, smote_ratio=0.1
+):
     """Fit each training strategy on a training period and score a later test period.
 
     Give it a time-ordered split (e.g. :func:`course.data.time_split`): the model is
@@ -379,7 +383,7 @@ def compare_strategies(X_train, y_train, X_test, y_test, *, strategies=STRATEGIE
     Examples
     --------
     >>> import numpy as np
-    >>> from course.imbalance import compare_strategies
+    >>> from course.lessons.class_imbalance import compare_strategies
     >>> rng = np.random.default_rng(0)
     >>> y = (rng.random(4_000) < 0.03).astype(int)
     >>> X = rng.normal(size=(4_000, 3)) + y[:, None]
@@ -403,8 +407,10 @@ def compare_strategies(X_train, y_train, X_test, y_test, *, strategies=STRATEGIE
         pipeline = make_strategy(name, kind=kind, seed=seed, beta=beta, smote_ratio=smote_ratio)
         pipeline.fit(X_train, train_labels)
         proba = pipeline.predict_proba(X_test)[:, 1].astype(np.float64)
-        rows[name] = {**imbalance_metrics(test_labels, proba, k=k),
-                      "training_fraud_share": training_fraud_share(pipeline, train_labels)}
+        rows[name] = {
+            **imbalance_metrics(test_labels, proba, k=k),
+            "training_fraud_share": training_fraud_share(pipeline, train_labels),
+        }
         scores[name], models[name] = proba, pipeline
     table = pd.DataFrame.from_dict(rows, orient="index")[[*_METRIC_COLUMNS, "training_fraud_share"]]
     table.index.name = "strategy"
@@ -449,7 +455,7 @@ def resampling_leak_comparison(X, y, *, test_size=0.3, kind="logreg", seed=0, sm
     Examples
     --------
     >>> import numpy as np
-    >>> from course.imbalance import resampling_leak_comparison
+    >>> from course.lessons.class_imbalance import resampling_leak_comparison
     >>> rng = np.random.default_rng(0)
     >>> y = (rng.random(3_000) < 0.03).astype(int)
     >>> X = rng.normal(size=(3_000, 3)) + y[:, None]
@@ -468,8 +474,9 @@ def resampling_leak_comparison(X, y, *, test_size=0.3, kind="logreg", seed=0, sm
     leaky_pipeline = make_strategy("plain", kind=kind, seed=rng_seed)
     smote = SMOTE(sampling_strategy=_check_share(smote_ratio, "smote_ratio"), random_state=rng_seed)
     X_all, y_all = smote.fit_resample(np.asarray(X, dtype=np.float64), labels)
-    all_train, all_test = train_test_split(np.arange(y_all.size), test_size=test_size, stratify=y_all,
-                                           random_state=rng_seed)
+    all_train, all_test = train_test_split(
+        np.arange(y_all.size), test_size=test_size, stratify=y_all, random_state=rng_seed
+    )
     leaky_pipeline.fit(X_all[all_train], y_all[all_train])
     leaky_scores = leaky_pipeline.predict_proba(X_all[all_test])[:, 1]
     real_test = all_test < n
@@ -514,7 +521,7 @@ def undersampled_fraud_rate(fraud_rate, beta):
 
     Examples
     --------
-    >>> from course.imbalance import undersampled_fraud_rate
+    >>> from course.lessons.class_imbalance import undersampled_fraud_rate
     >>> round(undersampled_fraud_rate(0.01, beta=0.1), 4)  # 1 fraud for 9.9 genuines kept
     0.0917
     """
@@ -547,7 +554,7 @@ def correct_undersampled_probabilities(proba, beta):
 
     Examples
     --------
-    >>> from course.imbalance import correct_undersampled_probabilities
+    >>> from course.lessons.class_imbalance import correct_undersampled_probabilities
     >>> correct_undersampled_probabilities([0.0917, 0.5, 1.0], beta=0.1).round(4)
     array([0.01  , 0.0909, 1.    ])
     """
@@ -585,7 +592,7 @@ def undersampling_scores(X_train, y_train, X_test, *, betas=DEFAULT_BETAS, kind=
     Examples
     --------
     >>> import numpy as np
-    >>> from course.imbalance import undersampling_scores
+    >>> from course.lessons.class_imbalance import undersampling_scores
     >>> rng = np.random.default_rng(0)
     >>> y = (rng.random(2_000) < 0.05).astype(int)
     >>> X = rng.normal(size=(2_000, 2)) + y[:, None]
@@ -600,8 +607,9 @@ def undersampling_scores(X_train, y_train, X_test, *, betas=DEFAULT_BETAS, kind=
     checked = sorted({_check_share(b, "beta") for b in betas}, reverse=True)
     if not checked:
         raise ValueError("betas is empty: give at least one share of genuines to keep.")
-    known = {_check_share(b, "beta"): check_scores(v, name=f"known_scores[{b!r}]")
-             for b, v in (known_scores or {}).items()}
+    known = {
+        _check_share(b, "beta"): check_scores(v, name=f"known_scores[{b!r}]") for b, v in (known_scores or {}).items()
+    }
     scores = {}
     for beta in checked:
         if beta in known:
@@ -611,3 +619,56 @@ def undersampling_scores(X_train, y_train, X_test, *, betas=DEFAULT_BETAS, kind=
         pipeline = make_strategy("undersample", kind=kind, seed=seed, beta=beta).fit(X_train, labels)
         scores[beta] = pipeline.predict_proba(X_test)[:, 1].astype(np.float64)
     return scores
+
+
+def undersampling_numbers(y_true, y_score, beta, *, k=100, train_fraud_rate=None, threshold=0.5):
+    """What the explorer shows for one model trained with a share ``beta`` of the genuines kept.
+
+    Parameters
+    ----------
+    y_true : array-like of shape (n,)
+        Test labels, 1 for fraud.
+    y_score : array-like of shape (n,)
+        Test probabilities of the model trained on undersampled data (uncorrected).
+    beta : float
+        Share of genuines kept when training, 0 < beta <= 1.
+    k : int, default=100
+        Alerts reviewed, for precision@k.
+    train_fraud_rate : float, optional
+        Fraud rate of the training data before undersampling; adds ``training_fraud_rate``
+        (the rate the model saw, :func:`course.lessons.class_imbalance.undersampled_fraud_rate`).
+    threshold : float, default=0.5
+        The fixed threshold for ``flagged`` and ``flagged_corrected``.
+
+    Returns
+    -------
+    dict
+        ``beta``, [``training_fraud_rate``], ``average_precision``, ``roc_auc``,
+        ``precision_at_k``, ``fraud_rate`` (true, test), ``mean_predicted`` (raw),
+        ``mean_corrected`` (after the prior correction), ``flagged`` and ``flagged_corrected``
+        (share of test transactions at or above ``threshold``, raw and corrected).
+
+    Examples
+    --------
+    >>> from course.lessons.class_imbalance import undersampling_numbers
+    >>> numbers = undersampling_numbers([0, 0, 0, 1], [0.2, 0.3, 0.6, 0.9], beta=0.1, k=1)
+    >>> numbers["roc_auc"], numbers["flagged"], numbers["flagged_corrected"]
+    (1.0, 0.5, 0.0)
+    """
+    metrics = imbalance_metrics(y_true, y_score, k=k)
+    scores = check_scores(y_score)
+    corrected = correct_undersampled_probabilities(scores, beta)
+    numbers = {"beta": float(beta)}
+    if train_fraud_rate is not None:
+        numbers["training_fraud_rate"] = undersampled_fraud_rate(train_fraud_rate, beta)
+    numbers.update(
+        average_precision=metrics["average_precision"],
+        roc_auc=metrics["roc_auc"],
+        precision_at_k=metrics["precision_at_k"],
+        fraud_rate=metrics["fraud_rate"],
+        mean_predicted=metrics["mean_predicted"],
+        mean_corrected=float(corrected.mean()),
+        flagged=float((scores >= threshold).mean()),
+        flagged_corrected=float((corrected >= threshold).mean()),
+    )
+    return numbers

@@ -1,5 +1,4 @@
-"""course.thresholds: money of decisions, the amount-aware scorer, capacity, fraud-rate shifts."""
-
+"""course.lessons.thresholds_and_costs: money of decisions, the amount-aware scorer, capacity, fraud-rate shifts."""
 
 import numpy as np
 import pandas as pd
@@ -8,8 +7,7 @@ import sklearn
 from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import FixedThresholdClassifier, TunedThresholdClassifierCV
 
-from course.metrics import CostModel, ThresholdSweep, least_cost_threshold
-from course.thresholds import (
+from course.lessons.thresholds_and_costs import (
     cost_by_capacity,
     decision_costs,
     make_savings_scorer,
@@ -18,6 +16,7 @@ from course.thresholds import (
     shifted_threshold,
     threshold_by_fraud_rate,
 )
+from course.metrics import CostModel, ThresholdSweep, least_cost_threshold
 
 MODEL = CostModel(review_cost=2.0, friction_cost=6.0)
 
@@ -51,8 +50,9 @@ def test_decision_costs_agree_with_the_threshold_engine(data, cost_model):
 
 
 def test_review_cost_is_paid_on_every_alert_not_only_false_alarms():
-    costs = decision_costs([1, 1, 0], [1, 1, 1], amounts=[100, 100, 5],
-                           cost_model=CostModel(review_cost=10.0, friction_cost=0.0))
+    costs = decision_costs(
+        [1, 1, 0], [1, 1, 1], amounts=[100, 100, 5], cost_model=CostModel(review_cost=10.0, friction_cost=0.0)
+    )
     assert costs["expected_cost"] == 30.0  # three alerts reviewed, nothing missed
     assert costs["savings"] == 170.0
 
@@ -102,8 +102,12 @@ def test_tuned_threshold_equals_the_exact_least_cost_threshold(data):
     sweep = ThresholdSweep(y_val, probabilities, amounts=amount_val)
     with sklearn.config_context(enable_metadata_routing=True):
         tuned = TunedThresholdClassifierCV(
-            model, scoring=make_savings_scorer(MODEL), cv="prefit", refit=False,
-            thresholds=sweep.thresholds, store_cv_results=True,
+            model,
+            scoring=make_savings_scorer(MODEL),
+            cv="prefit",
+            refit=False,
+            thresholds=sweep.thresholds,
+            store_cv_results=True,
         ).fit(X_val, y_val, amount=amount_val)
     assert tuned.best_threshold_ == least_cost_threshold(sweep, MODEL)
     assert tuned.best_score_ == pytest.approx(sweep.at(tuned.best_threshold_, cost_model=MODEL).savings)
@@ -166,7 +170,7 @@ def test_shifted_threshold_is_bayes_rule():
     # a score calibrated at rate a: posterior odds = likelihood ratio * prior odds
     rng = np.random.default_rng(0)
     ratio = np.exp(rng.normal(size=50))
-    odds = lambda p: p / (1 - p)  # noqa: E731
+    odds = lambda p: p / (1 - p)
     old, new = 0.005, 0.02
     p_old = ratio * odds(old) / (1 + ratio * odds(old))
     p_new = ratio * odds(new) / (1 + ratio * odds(new))
@@ -184,8 +188,12 @@ def test_shifted_threshold_is_bayes_rule():
 
 @pytest.mark.parametrize(
     ("kwargs", "message"),
-    [({"threshold": 1.0}, "threshold must be strictly between 0 and 1"), ({"old_rate": 0.0}, "old_rate"),
-     ({"new_rate": 1.5}, "new_rate"), ({"threshold": [[0.2]]}, "threshold")],
+    [
+        ({"threshold": 1.0}, "threshold must be strictly between 0 and 1"),
+        ({"old_rate": 0.0}, "old_rate"),
+        ({"new_rate": 1.5}, "new_rate"),
+        ({"threshold": [[0.2]]}, "threshold"),
+    ],
 )
 def test_shifted_threshold_checks_its_input(kwargs, message):
     arguments = {"threshold": 0.2, "old_rate": 0.01, "new_rate": 0.02, **kwargs}
@@ -217,8 +225,9 @@ def test_operating_points_by_period_add_up(data):
     y, score, amounts, stamps = data
     threshold = 0.3
     model = CostModel(2.0, 6.0, capacity_per_day=5.0)
-    table = operating_points_by_period(y, score, timestamps=stamps, threshold=threshold, amounts=amounts,
-                                       cost_model=model)
+    table = operating_points_by_period(
+        y, score, timestamps=stamps, threshold=threshold, amounts=amounts, cost_model=model
+    )
     assert len(table) == 3  # three weeks starting on a Monday
     assert table["transactions"].sum() == len(y)
     assert table["days"].tolist() == [7, 7, 7]

@@ -1,4 +1,4 @@
-"""Open the course in JupyterLab: ``python -m course.lab`` (what ``make lab`` runs).
+"""Open the course in JupyterLab: ``python -m course_tools.lab`` (what ``make lab`` runs).
 
 Headless-friendly: never tries to open a browser, prints the URL with its token,
 adds ``--allow-root`` when run as root, and keeps Jupyter's token authentication on.
@@ -11,9 +11,9 @@ import os
 import secrets
 import subprocess
 import sys
-from pathlib import Path
 
-REPO_ROOT = Path(__file__).resolve().parent.parent
+from course_tools import REPO_ROOT
+
 START_NOTEBOOK = "modules/00_start_here.ipynb"
 
 
@@ -41,7 +41,9 @@ def build_command(port: int, token: str, *, as_root: bool) -> list[str]:
     if isinstance(port, bool) or not isinstance(port, int) or not 0 < port < 65536:
         raise ValueError(f"port must be an int between 1 and 65535, got {port!r}.")
     command = [
-        sys.executable, "-m", "jupyterlab",
+        sys.executable,
+        "-m",
+        "jupyterlab",
         "--no-browser",
         f"--port={port}",
         "--ip=127.0.0.1",

@@ -18,7 +18,7 @@ import re
 from nbconvert.preprocessors import Preprocessor
 from traitlets import Bool
 
-from course.grading.cells import BEGIN_HIDDEN, END_HIDDEN, MIN_SECRET_LENGTH, region_lines
+from course_tools.grading.cells import BEGIN_HIDDEN, END_HIDDEN, MIN_SECRET_LENGTH, region_lines
 
 __all__ = ["HideHiddenTestOutputs", "scrub_outputs"]
 
@@ -54,7 +54,7 @@ def scrub_outputs(outputs: list, hidden: list[str]) -> list:
 
     Examples
     --------
-    >>> from course.grading.feedback import scrub_outputs
+    >>> from course_tools.grading.feedback import scrub_outputs
     >>> outputs = [
     ...     {"output_type": "error", "ename": "AssertionError", "evalue": "",
     ...      "traceback": ["assert base_rate == 0.02"]},
@@ -84,8 +84,11 @@ def scrub_outputs(outputs: list, hidden: list[str]) -> list:
             output["text"] = text
         elif kind in ("execute_result", "display_data"):
             data = output.get("data", {})
-            if any(_quotes_hidden(value if isinstance(value, str) else "".join(value), hidden)
-                   for mime, value in data.items() if mime.startswith("text/")):
+            if any(
+                _quotes_hidden(value if isinstance(value, str) else "".join(value), hidden)
+                for mime, value in data.items()
+                if mime.startswith("text/")
+            ):
                 continue
         cleaned.append(output)
     return cleaned
@@ -104,7 +107,7 @@ class HideHiddenTestOutputs(Preprocessor):
     Examples
     --------
     >>> import nbformat
-    >>> from course.grading.feedback import HideHiddenTestOutputs
+    >>> from course_tools.grading.feedback import HideHiddenTestOutputs
     >>> cell = nbformat.v4.new_code_cell(
     ...     'check("q1")\\n### BEGIN HIDDEN TESTS\\nassert rate < 0.1\\n### END HIDDEN TESTS')
     >>> cell.outputs = [nbformat.v4.new_output("stream", text="assert rate < 0.1\\n")]

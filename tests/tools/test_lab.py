@@ -1,4 +1,4 @@
-"""course.lab: what `make lab` runs. The command line, then a real server, started and stopped."""
+"""course_tools.lab: what `make lab` runs. The command line, then a real server, started and stopped."""
 
 import os
 import re
@@ -13,9 +13,9 @@ from pathlib import Path
 
 import pytest
 
-from course import lab
+from course_tools import lab
 
-REPO_ROOT = Path(__file__).resolve().parent.parent
+REPO_ROOT = Path(__file__).resolve().parents[2]
 URL = re.compile(r"http://127\.0\.0\.1:(\d+)/lab/tree/modules/00_start_here\.ipynb\?token=([0-9a-f]+)")
 
 
@@ -76,8 +76,12 @@ def test_lab_really_starts_and_requires_its_token(tmp_path):
     env.update(JUPYTER_RUNTIME_DIR=str(tmp_path / "runtime"), JUPYTER_CONFIG_DIR=str(tmp_path / "config"))
     with log.open("w") as output:
         server = subprocess.Popen(
-            [sys.executable, "-m", "course.lab", "--port", str(port)],
-            cwd=REPO_ROOT, env=env, stdout=output, stderr=subprocess.STDOUT, start_new_session=True,
+            [sys.executable, "-m", "course_tools.lab", "--port", str(port)],
+            cwd=REPO_ROOT,
+            env=env,
+            stdout=output,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
         )
     try:
         deadline = time.monotonic() + 60

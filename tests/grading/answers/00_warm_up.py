@@ -25,12 +25,10 @@ WRONG_ANSWERS = {
     },
     "00-rate-by-day-answer": {
         "frauds of the day divided by every transaction of the week (wrong denominator)": (
-            "def fraud_rate_by_day(df):\n"
-            "    return df.groupby('day')['is_fraud'].sum() / len(df)"
+            "def fraud_rate_by_day(df):\n    return df.groupby('day')['is_fraud'].sum() / len(df)"
         ),
         "frauds counted per day, not a rate": (
-            "def fraud_rate_by_day(df):\n"
-            "    return df.groupby('day')['is_fraud'].sum()"
+            "def fraud_rate_by_day(df):\n    return df.groupby('day')['is_fraud'].sum()"
         ),
     },
 }

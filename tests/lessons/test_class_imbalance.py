@@ -1,11 +1,10 @@
-"""course.imbalance: baselines, the four strategies, the leak, and the prior correction."""
-
+"""course.lessons.class_imbalance: baselines, the four strategies, the leak, and the prior correction."""
 
 import numpy as np
 import pytest
 from sklearn.metrics import average_precision_score, roc_auc_score
 
-from course.imbalance import (
+from course.lessons.class_imbalance import (
     STRATEGIES,
     KeepShareOfGenuines,
     compare_strategies,
@@ -39,15 +38,24 @@ def test_majority_baseline_is_accurate_and_useless():
     y = np.r_[np.zeros(990, int), np.ones(10, int)]
     amounts = np.r_[np.full(990, 20.0), np.full(10, 150.0)]
     report = majority_baseline(y, amounts)
-    assert report == {"accuracy": 0.99, "recall": 0.0, "fraud_rate": 0.01,
-                      "frauds_missed": 10, "fraud_amount_missed": 1500.0}
+    assert report == {
+        "accuracy": 0.99,
+        "recall": 0.0,
+        "fraud_rate": 0.01,
+        "frauds_missed": 10,
+        "fraud_amount_missed": 1500.0,
+    }
     assert np.isnan(majority_baseline([0, 0], [1.0, 2.0])["recall"])
 
 
 @pytest.mark.parametrize(
     "y, amounts, message",
-    [([0, 1], [1.0, -2.0], "negative"), ([0, 1, 0], [1.0, 2.0], "one value per transaction"),
-     ([0, 2], [1.0, 2.0], "only 0"), ([0, 1], [1.0, np.nan], "NaN")],
+    [
+        ([0, 1], [1.0, -2.0], "negative"),
+        ([0, 1, 0], [1.0, 2.0], "one value per transaction"),
+        ([0, 2], [1.0, 2.0], "only 0"),
+        ([0, 1], [1.0, np.nan], "NaN"),
+    ],
 )
 def test_majority_baseline_rejects_bad_input(y, amounts, message):
     with pytest.raises(ValueError, match=message):
@@ -87,9 +95,14 @@ def test_make_strategy_builds_the_four_pipelines():
 
 @pytest.mark.parametrize(
     "kwargs, message",
-    [({"strategy": "oversample"}, "strategy must be one of"), ({"strategy": "undersample", "beta": 0}, "beta"),
-     ({"strategy": "undersample", "beta": 1.5}, "beta"), ({"strategy": "smote", "smote_ratio": -1}, "smote_ratio"),
-     ({"strategy": "plain", "seed": 1.5}, "seed"), ({"strategy": "plain", "seed": np.random.default_rng(0)}, "seed")],
+    [
+        ({"strategy": "oversample"}, "strategy must be one of"),
+        ({"strategy": "undersample", "beta": 0}, "beta"),
+        ({"strategy": "undersample", "beta": 1.5}, "beta"),
+        ({"strategy": "smote", "smote_ratio": -1}, "smote_ratio"),
+        ({"strategy": "plain", "seed": 1.5}, "seed"),
+        ({"strategy": "plain", "seed": np.random.default_rng(0)}, "seed"),
+    ],
 )
 def test_make_strategy_rejects_bad_settings(kwargs, message):
     with pytest.raises(ValueError, match=message):
@@ -110,8 +123,10 @@ def test_resampling_touches_the_training_data_only(split):
 
 def test_training_fraud_share_of_each_strategy(split):
     X_train, y_train, _, _ = split
-    shares = {name: training_fraud_share(make_strategy(name, smote_ratio=0.2).fit(X_train, y_train), y_train)
-              for name in STRATEGIES}
+    shares = {
+        name: training_fraud_share(make_strategy(name, smote_ratio=0.2).fit(X_train, y_train), y_train)
+        for name in STRATEGIES
+    }
     assert shares["plain"] == pytest.approx(y_train.mean())
     assert shares["class_weight"] == 0.5
     assert shares["smote"] == pytest.approx(0.2 / 1.2, rel=1e-3)
@@ -126,8 +141,14 @@ def test_compare_strategies_ranking_holds_probabilities_move(split):
     result = compare_strategies(X_train, y_train, X_test, y_test, k=40, beta=0.1)
     table = result.table
     assert table.index.tolist() == list(STRATEGIES)
-    assert table.columns.tolist() == ["average_precision", "roc_auc", "precision_at_k", "mean_predicted",
-                                      "fraud_rate", "training_fraud_share"]
+    assert table.columns.tolist() == [
+        "average_precision",
+        "roc_auc",
+        "precision_at_k",
+        "mean_predicted",
+        "fraud_rate",
+        "training_fraud_share",
+    ]
     # ranking barely moves, while every rebalancing strategy inflates the probabilities
     assert table["roc_auc"].max() - table["roc_auc"].min() < 0.02
     assert table.loc["plain", "mean_predicted"] == pytest.approx(y_test.mean(), abs=0.01)
@@ -183,10 +204,13 @@ def test_prior_correction_undoes_undersampling():
 
 @pytest.mark.parametrize(
     "call, message",
-    [(lambda: undersampled_fraud_rate(0.01, 0.0), "beta"), (lambda: undersampled_fraud_rate(1.2, 0.5), "fraud_rate"),
-     (lambda: correct_undersampled_probabilities([0.2, 1.3], 0.5), "between 0 and 1"),
-     (lambda: correct_undersampled_probabilities([0.2, np.nan], 0.5), "NaN"),
-     (lambda: correct_undersampled_probabilities([0.2], True), "beta")],
+    [
+        (lambda: undersampled_fraud_rate(0.01, 0.0), "beta"),
+        (lambda: undersampled_fraud_rate(1.2, 0.5), "fraud_rate"),
+        (lambda: correct_undersampled_probabilities([0.2, 1.3], 0.5), "between 0 and 1"),
+        (lambda: correct_undersampled_probabilities([0.2, np.nan], 0.5), "NaN"),
+        (lambda: correct_undersampled_probabilities([0.2], True), "beta"),
+    ],
 )
 def test_prior_correction_rejects_bad_input(call, message):
     with pytest.raises(ValueError, match=message):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from course.grading.cells import cell_role
+from course_tools.grading.cells import cell_role
 
 __all__ = ["CellTimeouts"]
 

@@ -22,16 +22,29 @@ from pathlib import Path
 
 import nbformat
 
-from course.grading.cells import (
-    BEGIN_HIDDEN, BEGIN_SOLUTION, END_SOLUTION, cell_role, checked_question_ids, grade_id, points, questions,
+from course_tools import REPO_ROOT
+from course_tools.grading.cells import (
+    BEGIN_HIDDEN,
+    BEGIN_SOLUTION,
+    END_SOLUTION,
+    cell_role,
+    checked_question_ids,
+    grade_id,
+    points,
+    questions,
 )
 
 __all__ = [
-    "parse_source", "build_notebook", "build_file", "same_cells", "lint_notebook",
-    "assignment_questions", "scaffold_assignment", "REPO_ROOT",
+    "parse_source",
+    "build_notebook",
+    "build_file",
+    "same_cells",
+    "lint_notebook",
+    "assignment_questions",
+    "scaffold_assignment",
+    "REPO_ROOT",
 ]
 
-REPO_ROOT = Path(__file__).resolve().parents[2]
 _HEADER = re.compile(r"^# %%(?P<rest>.*)$")
 _ID = re.compile(r"^[A-Za-z0-9_-]+$")
 _ASSIGNMENT = re.compile(r"^(?P<number>\d\d)_[a-z0-9_]+$")
@@ -45,8 +58,14 @@ def _nbgrader_meta(kind: str, cell_id: str, cell_points: float | None) -> dict:
         "tests": (True, False, True),
         "manual": (True, True, False),
     }[kind]
-    meta = {"grade": flags[0], "solution": flags[1], "locked": flags[2], "grade_id": cell_id,
-            "schema_version": 3, "task": False}
+    meta = {
+        "grade": flags[0],
+        "solution": flags[1],
+        "locked": flags[2],
+        "grade_id": cell_id,
+        "schema_version": 3,
+        "task": False,
+    }
     if flags[0]:
         meta["points"] = cell_points
     return meta
@@ -75,7 +94,7 @@ def parse_source(text: str, *, name: str = "<source>") -> list[dict]:
 
     Examples
     --------
-    >>> from course.grading.authoring import parse_source
+    >>> from course_tools.grading.authoring import parse_source
     >>> parse_source("# %% answer id=q1-answer\\nx = 1\\n")
     [{'kind': 'answer', 'markdown': False, 'id': 'q1-answer', 'points': None, 'line': 1, 'source': 'x = 1'}]
     """
@@ -93,8 +112,10 @@ def parse_source(text: str, *, name: str = "<source>") -> list[dict]:
         kinds = [w for w in words if "=" not in w] or ["code"]
         where = f"{name}, line {number}"
         if len(kinds) > 1 or kinds[0] not in _KINDS or set(options) - {"id", "points"}:
-            raise ValueError(f"{where}: cannot read the cell marker {line!r}. Expected e.g. "
-                             "'# %% answer id=00-base-rate-answer' or '# %% tests id=00-x-tests points=1'.")
+            raise ValueError(
+                f"{where}: cannot read the cell marker {line!r}. Expected e.g. "
+                "'# %% answer id=00-base-rate-answer' or '# %% tests id=00-x-tests points=1'."
+            )
         kind = kinds[0]
         if kind == "manual":
             markdown = True
@@ -114,8 +135,14 @@ def parse_source(text: str, *, name: str = "<source>") -> list[dict]:
             cell_points = None
         if kind in ("answer", "tests") and markdown:
             raise ValueError(f"{where}: {kind} cells are code cells; a markdown answer is a 'manual' cell.")
-        current = {"kind": kind, "markdown": markdown, "id": options.get("id"), "points": cell_points,
-                   "lines": [], "line": number}
+        current = {
+            "kind": kind,
+            "markdown": markdown,
+            "id": options.get("id"),
+            "points": cell_points,
+            "lines": [],
+            "line": number,
+        }
         cells.append(current)
     for cell in cells:
         lines = cell.pop("lines")
@@ -197,7 +224,7 @@ def build_file(source: Path, output: Path | None = None) -> Path:
     --------
     >>> import tempfile
     >>> from pathlib import Path
-    >>> from course.grading.authoring import build_file
+    >>> from course_tools.grading.authoring import build_file
     >>> with tempfile.TemporaryDirectory() as tmp:
     ...     source = Path(tmp, "authoring", "09_demo.py")
     ...     source.parent.mkdir()
@@ -208,7 +235,7 @@ def build_file(source: Path, output: Path | None = None) -> Path:
     source = Path(source)
     if output is None:
         output = source.resolve().parent.parent / "source" / source.stem / f"{source.stem}.ipynb"
-    from course.notebooks import dumps_notebook, normalize_notebook  # the course's one stored form
+    from course_tools.notebooks import dumps_notebook, normalize_notebook  # the course's one stored form
 
     notebook = build_notebook(source.read_text(encoding="utf-8"), name=str(source))
     output.parent.mkdir(parents=True, exist_ok=True)
@@ -240,7 +267,7 @@ def same_cells(nb_a, nb_b) -> bool:
 
     Examples
     --------
-    >>> from course.grading.authoring import build_notebook, same_cells
+    >>> from course_tools.grading.authoring import build_notebook, same_cells
     >>> a = build_notebook("# %%\\nx = 1\\n")
     >>> same_cells(a, build_notebook("# %%\\nx = 1\\n")), same_cells(a, build_notebook("# %%\\nx = 2\\n"))
     (True, False)
@@ -263,7 +290,7 @@ def assignment_questions(assignment: str) -> list[str]:
 
     Examples
     --------
-    >>> from course.grading.authoring import assignment_questions
+    >>> from course_tools.grading.authoring import assignment_questions
     >>> assignment_questions("00_warm_up")
     ['00-base-rate', '00-fraud-loss', '00-rate-by-day', '00-share-above']
     """
@@ -292,7 +319,7 @@ def lint_notebook(nb, assignment: str) -> list[str]:
     Examples
     --------
     >>> import nbformat
-    >>> from course.grading.authoring import REPO_ROOT, build_notebook, lint_notebook
+    >>> from course_tools.grading.authoring import REPO_ROOT, build_notebook, lint_notebook
     >>> nb = nbformat.read(REPO_ROOT / "autograded/source/00_warm_up/00_warm_up.ipynb", as_version=4)
     >>> lint_notebook(nb, "00_warm_up")
     []
@@ -334,13 +361,15 @@ def lint_notebook(nb, assignment: str) -> list[str]:
             ids = checked_question_ids(source)
             first_line = next((line for line in source.splitlines() if line.strip()), "")
             if not ids or not first_line.lstrip().startswith("check("):
-                problems.append(f"{where}: a test cell starts with check(\"question-id\") (the visible tests).")
+                problems.append(f'{where}: a test cell starts with check("question-id") (the visible tests).')
             for qid in ids:
                 if qid not in known:
                     problems.append(f"{where}: check({qid!r}) names no registered question.")
             checked += ids
             if BEGIN_HIDDEN not in source:
-                problems.append(f"{where}: a test cell needs hidden tests ('{BEGIN_HIDDEN}') that catch common wrong answers.")
+                problems.append(
+                    f"{where}: a test cell needs hidden tests ('{BEGIN_HIDDEN}') that catch common wrong answers."
+                )
     if not own:
         problems.append(f"no visible tests: course/grading/questions/{assignment}.py registers no question.")
     for qid in own:
@@ -351,9 +380,9 @@ def lint_notebook(nb, assignment: str) -> list[str]:
     return problems
 
 
-_TEMPLATE_SOURCE = '''\
+_TEMPLATE_SOURCE = """\
 # Readable source of autograded/source/{name}/{name}.ipynb: edit this file, then
-#     python -m course.grading build autograded/authoring/{name}.py
+#     python -m course_tools.grading build autograded/authoring/{name}.py
 # Cell markers: see docs/AUTHORING.md. Visible tests: course/grading/questions/{name}.py.
 
 # %% [markdown]
@@ -363,6 +392,9 @@ _TEMPLATE_SOURCE = '''\
 
 # %% readonly id={p}-setup
 from course import check
+from course.grading.expect import Expect
+
+_expect = Expect()  # hidden tests' comparisons, captured before any learner code runs
 
 # %% [markdown]
 # ## Question 1 (1 point)
@@ -377,7 +409,7 @@ answer = 42
 # %% tests id={p}-first-tests points=1
 check("{p}-first")
 ### BEGIN HIDDEN TESTS
-assert answer == 42
+_expect.equal(answer, 42, what="answer")
 ### END HIDDEN TESTS
 
 # %% [markdown]
@@ -387,33 +419,44 @@ assert answer == 42
 
 # %% manual id={p}-explain points=1
 # The model answer the graders compare with.
-'''
+"""
 
 _TEMPLATE_QUESTIONS = '''\
 """Visible tests of assignment {name} (autograded/source/{name}/{name}.ipynb)."""
 
 from __future__ import annotations
 
+import numbers
+
 from course.grading import Question
 
 first = Question("{p}-first", "The first question")
 
 
-@first.test(hint="A whole number: count the rows, do not add their amounts.")
+@first.test(hint=["A whole number: count the rows, do not add their amounts.", "len(df) counts the rows."])
 def answer_is_a_whole_number(answer):
     """answer is a whole number"""
-    assert isinstance(answer, int), f"answer should be a whole number, got {{type(answer).__name__}}."
+    is_whole = isinstance(answer, numbers.Integral) and not isinstance(answer, bool)
+    assert is_whole, f"answer should be a whole number, got {{type(answer).__name__}}."
 '''
 
-_TEMPLATE_WRONG = '''\
-"""Common wrong answers to {name}: each must lose the points of its question, and only those.
+_TEMPLATE_ANSWERS = '''\
+"""Answer corpora of {name}, graded through the real nbgrader pipeline (tests/grading).
 
-answer cell grade_id -> {{why it is wrong: code that replaces the whole answer cell}}
+WRONG_ANSWERS: answer cell grade_id -> {{why it is wrong: code that replaces the whole cell}};
+each must lose the points of its question, and only those.
+RIGHT_ANSWERS: answer cell grade_id -> {{which correct variant: code}}; each must earn full marks.
 """
 
 WRONG_ANSWERS = {{
     "{p}-first-answer": {{
         "off by one": "answer = 41",
+    }},
+}}
+
+RIGHT_ANSWERS = {{
+    "{p}-first-answer": {{
+        "a numpy integer": "import numpy as np\\nanswer = np.int64(42)",
     }},
 }}
 '''
@@ -447,13 +490,13 @@ def scaffold_assignment(name: str, repo: Path = REPO_ROOT) -> list[Path]:
     --------
     >>> import tempfile
     >>> from pathlib import Path
-    >>> from course.grading.authoring import scaffold_assignment
+    >>> from course_tools.grading.authoring import scaffold_assignment
     >>> with tempfile.TemporaryDirectory() as tmp:
     ...     for path in scaffold_assignment("09_demo", repo=Path(tmp)):
     ...         print(path.relative_to(tmp).as_posix())
     autograded/authoring/09_demo.py
     course/grading/questions/09_demo.py
-    tests/grading/wrong_answers/09_demo.py
+    tests/grading/answers/09_demo.py
     autograded/source/09_demo/09_demo.ipynb
     """
     match = _ASSIGNMENT.match(name)
@@ -464,7 +507,7 @@ def scaffold_assignment(name: str, repo: Path = REPO_ROOT) -> list[Path]:
     files = {
         repo / "autograded" / "authoring" / f"{name}.py": _TEMPLATE_SOURCE,
         repo / "course" / "grading" / "questions" / f"{name}.py": _TEMPLATE_QUESTIONS,
-        repo / "tests" / "grading" / "wrong_answers" / f"{name}.py": _TEMPLATE_WRONG,
+        repo / "tests" / "grading" / "answers" / f"{name}.py": _TEMPLATE_ANSWERS,
     }
     notebook = repo / "autograded" / "source" / name / f"{name}.ipynb"
     existing = [str(path) for path in [*files, notebook] if path.exists()]

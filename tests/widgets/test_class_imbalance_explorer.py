@@ -1,13 +1,17 @@
-"""ImbalanceExplorer driven from code: the numbers on screen equal course.imbalance's."""
+"""ImbalanceExplorer driven from code: the numbers on screen equal course.lessons.class_imbalance's."""
 
 import re
 
 import numpy as np
 import pytest
 
-from course.imbalance import correct_undersampled_probabilities, imbalance_metrics, undersampled_fraud_rate
+from course.lessons.class_imbalance import (
+    correct_undersampled_probabilities,
+    imbalance_metrics,
+    undersampled_fraud_rate,
+    undersampling_numbers,
+)
 from course.widgets import ImbalanceExplorer
-from course.widgets.imbalance_explorer import undersampling_numbers
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 
@@ -84,6 +88,7 @@ def test_undersampling_numbers_without_training_rate():
     numbers = undersampling_numbers([0, 1, 0, 1], [0.1, 0.9, 0.4, 0.6], beta=0.5, k=2, threshold=0.55)
     assert numbers["flagged"] == 0.5
     assert list(numbers)[0] == "beta" and "training_fraud_rate" not in numbers
+
 
 def test_table_holds_every_position(scores):
     y, by_beta = scores

@@ -49,6 +49,7 @@ __all__ = [
     "shifted_threshold",
     "threshold_by_fraud_rate",
     "operating_points_by_period",
+    "threshold_numbers",
 ]
 
 
@@ -94,7 +95,7 @@ def decision_costs(y_true, y_pred, *, amounts=None, cost_model=None):
     Examples
     --------
     >>> from course.metrics import CostModel
-    >>> from course.thresholds import decision_costs
+    >>> from course.lessons.thresholds_and_costs import decision_costs
     >>> costs = decision_costs([1, 0, 1, 0], [1, 1, 0, 0], amounts=[200, 30, 50, 10],
     ...                        cost_model=CostModel(review_cost=2.0, friction_cost=5.0))
     >>> costs["expected_cost"], costs["cost_flag_nothing"], costs["savings"]
@@ -117,11 +118,16 @@ def decision_costs(y_true, y_pred, *, amounts=None, cost_model=None):
         missed = float(amounts[fraud & ~flagged].sum())
         total = float(amounts[fraud].sum())
     cost = cost_model.expected_cost(
-        alerts=counts["alerts"], false_positives=counts["false_positives"],
-        false_negatives=counts["false_negatives"], missed_fraud_amount=missed,
+        alerts=counts["alerts"],
+        false_positives=counts["false_positives"],
+        false_negatives=counts["false_negatives"],
+        missed_fraud_amount=missed,
     )
     nothing = cost_model.expected_cost(
-        alerts=0, false_positives=0, false_negatives=int(fraud.sum()), missed_fraud_amount=total,
+        alerts=0,
+        false_positives=0,
+        false_negatives=int(fraud.sum()),
+        missed_fraud_amount=total,
     )
     return {
         **counts,
@@ -156,7 +162,7 @@ def savings_score(y_true, y_pred, *, amount=None, cost_model=None):
 
     Examples
     --------
-    >>> from course.thresholds import savings_score
+    >>> from course.lessons.thresholds_and_costs import savings_score
     >>> savings_score([1, 0, 1, 0], [1, 1, 0, 0], amount=[200, 30, 50, 10])  # CostModel()
     189.0
     """
@@ -192,7 +198,7 @@ def make_savings_scorer(cost_model=None):
     >>> import numpy as np, sklearn
     >>> from sklearn.linear_model import LogisticRegression
     >>> from sklearn.model_selection import TunedThresholdClassifierCV
-    >>> from course.thresholds import make_savings_scorer
+    >>> from course.lessons.thresholds_and_costs import make_savings_scorer
     >>> rng = np.random.default_rng(0)
     >>> X = rng.normal(size=(2_000, 2))
     >>> y = (X[:, 0] + rng.normal(size=2_000) > 2.5).astype(int)
@@ -240,7 +246,7 @@ def cost_by_capacity(sweep, cost_model, capacities):
     --------
     >>> import numpy as np
     >>> from course.metrics import ThresholdSweep, CostModel
-    >>> from course.thresholds import cost_by_capacity
+    >>> from course.lessons.thresholds_and_costs import cost_by_capacity
     >>> days = np.array(["2024-01-01"] * 3 + ["2024-01-02"] * 3, dtype="datetime64[s]")
     >>> sweep = ThresholdSweep([0, 1, 1, 0, 1, 0], [0.1, 0.8, 0.6, 0.3, 0.9, 0.2],
     ...                        amounts=[10, 100, 80, 20, 120, 5], timestamps=days)
@@ -269,12 +275,18 @@ def cost_by_capacity(sweep, cost_model, capacities):
             limited = CostModel(free.review_cost, free.friction_cost, free.fraud_loss, capacity_per_day=capacity)
             threshold = least_cost_threshold(sweep, limited)
         result = sweep.at(threshold, cost_model=free, zero_division=0.0)
-        rows.append({
-            "capacity_per_day": capacity, "threshold": threshold, "alerts_per_day": result.alerts_per_day,
-            "recall": result.recall, "precision": result.precision,
-            "expected_cost": result.expected_cost, "savings": result.savings,
-            "capacity_binds": bool(free_per_day > capacity),
-        })
+        rows.append(
+            {
+                "capacity_per_day": capacity,
+                "threshold": threshold,
+                "alerts_per_day": result.alerts_per_day,
+                "recall": result.recall,
+                "precision": result.precision,
+                "expected_cost": result.expected_cost,
+                "savings": result.savings,
+                "capacity_binds": bool(free_per_day > capacity),
+            }
+        )
     table = pd.DataFrame(rows)
     table.insert(7, "extra_cost", table["expected_cost"] - table["expected_cost"].iloc[0])
     return table
@@ -304,7 +316,7 @@ def shifted_threshold(threshold, *, old_rate, new_rate):
 
     Examples
     --------
-    >>> from course.thresholds import shifted_threshold
+    >>> from course.lessons.thresholds_and_costs import shifted_threshold
     >>> round(shifted_threshold(0.2, old_rate=0.005, new_rate=0.01), 4)  # fraud doubles
     0.1106
     >>> shifted_threshold(0.2, old_rate=0.01, new_rate=0.01)
@@ -353,7 +365,7 @@ def threshold_by_fraud_rate(y_true, y_score, *, amounts=None, cost_model=None, f
     Examples
     --------
     >>> import numpy as np
-    >>> from course.thresholds import threshold_by_fraud_rate
+    >>> from course.lessons.thresholds_and_costs import threshold_by_fraud_rate
     >>> rng = np.random.default_rng(0)
     >>> y = (rng.random(20_000) < 0.02).astype(int)
     >>> score = 1 / (1 + np.exp(-(rng.normal(size=20_000) + 2.5 * y - 4)))
@@ -380,16 +392,21 @@ def threshold_by_fraud_rate(y_true, y_score, *, amounts=None, cost_model=None, f
         sample = sweep if full else sweep.subset(sampler.mask(rate))
         threshold = least_cost_threshold(sample, cost_model)
         result = sample.at(threshold, zero_division=0.0)
-        rows.append({
-            "fraud_rate": sample.prevalence, "frauds": sample.n_positives, "genuines": sample.n_negatives,
-            "threshold": threshold, "recall": result.recall, "precision": result.precision,
-            "alerts_per_10k": 1e4 * result.alerts / len(sample),
-        })
+        rows.append(
+            {
+                "fraud_rate": sample.prevalence,
+                "frauds": sample.n_positives,
+                "genuines": sample.n_negatives,
+                "threshold": threshold,
+                "recall": result.recall,
+                "precision": result.precision,
+                "alerts_per_10k": 1e4 * result.alerts / len(sample),
+            }
+        )
     return pd.DataFrame(rows)
 
 
-def operating_points_by_period(y_true, y_score, *, timestamps, threshold, amounts=None, cost_model=None,
-                               freq="W-SUN"):
+def operating_points_by_period(y_true, y_score, *, timestamps, threshold, amounts=None, cost_model=None, freq="W-SUN"):
     """What one shipped threshold does, period by period: the numbers to monitor.
 
     Parameters
@@ -418,7 +435,7 @@ def operating_points_by_period(y_true, y_score, *, timestamps, threshold, amount
     Examples
     --------
     >>> import pandas as pd
-    >>> from course.thresholds import operating_points_by_period
+    >>> from course.lessons.thresholds_and_costs import operating_points_by_period
     >>> stamps = pd.to_datetime(["2024-01-01", "2024-01-02", "2024-01-08", "2024-01-09"])
     >>> table = operating_points_by_period([1, 0, 0, 1], [0.9, 0.7, 0.1, 0.4],
     ...                                    timestamps=stamps, threshold=0.5)
@@ -438,12 +455,18 @@ def operating_points_by_period(y_true, y_score, *, timestamps, threshold, amount
             raise ValueError('cost_model uses fraud_loss="amount": pass amounts=....')
     flagged = scores >= threshold
     fraud = labels == 1
-    frame = pd.DataFrame({
-        "day": days, "fraud": fraud, "alert": flagged, "tp": fraud & flagged, "fp": ~fraud & flagged,
-        "fn": fraud & ~flagged,
-        "missed": np.where(fraud & ~flagged, amounts, 0.0) if amounts is not None else 0.0,
-        "fraud_amount": np.where(fraud, amounts, 0.0) if amounts is not None else 0.0,
-    })
+    frame = pd.DataFrame(
+        {
+            "day": days,
+            "fraud": fraud,
+            "alert": flagged,
+            "tp": fraud & flagged,
+            "fp": ~fraud & flagged,
+            "fn": fraud & ~flagged,
+            "missed": np.where(fraud & ~flagged, amounts, 0.0) if amounts is not None else 0.0,
+            "fraud_amount": np.where(fraud, amounts, 0.0) if amounts is not None else 0.0,
+        }
+    )
     period = pd.PeriodIndex(pd.to_datetime(days, unit="D"), freq=freq)
     grouped = frame.groupby(period, sort=True)
     sums = grouped[["fraud", "alert", "tp", "fp", "fn", "missed", "fraud_amount"]].sum()
@@ -459,10 +482,12 @@ def operating_points_by_period(y_true, y_score, *, timestamps, threshold, amount
     if cost_model is not None:
         missed = sums["missed"] if cost_model.uses_amounts else None
         total = sums["fraud_amount"] if cost_model.uses_amounts else None
-        cost = cost_model.expected_cost(alerts=sums["alert"], false_positives=sums["fp"],
-                                        false_negatives=sums["fn"], missed_fraud_amount=missed)
-        nothing = cost_model.expected_cost(alerts=0, false_positives=0, false_negatives=sums["fraud"],
-                                           missed_fraud_amount=total)
+        cost = cost_model.expected_cost(
+            alerts=sums["alert"], false_positives=sums["fp"], false_negatives=sums["fn"], missed_fraud_amount=missed
+        )
+        nothing = cost_model.expected_cost(
+            alerts=0, false_positives=0, false_negatives=sums["fraud"], missed_fraud_amount=total
+        )
         table["expected_cost"] = cost.astype(np.float64)
         table["savings"] = (nothing - cost).astype(np.float64)
         if cost_model.capacity_per_day is not None:
@@ -470,3 +495,63 @@ def operating_points_by_period(y_true, y_score, *, timestamps, threshold, amount
     table.index.name = "period"
     return table
 
+
+def threshold_numbers(sweep, threshold, cost_model, cost_curve):
+    """The numbers the explorer shows for one threshold (pure function, plain dict).
+
+    Keys: threshold, tp, fp, fn, tn, alerts, precision (NaN when nothing is flagged),
+    recall, fpr, f1, alerts_per_day (with timestamps), expected_cost, cost_flag_nothing,
+    savings, least_cost_threshold (``inf`` = flag nothing; within the capacity when one
+    is set), least_cost, and with a capacity: capacity_threshold and within_capacity. ``cost_curve`` is the output of
+    :func:`course.metrics.cost_curve` for this cost model.
+
+    Parameters
+    ----------
+    sweep : course.metrics.ThresholdSweep
+    threshold : float
+        Flag ``score >= threshold``.
+    cost_model : course.metrics.CostModel
+    cost_curve : dict
+        :func:`course.metrics.cost_curve` of ``sweep`` and ``cost_model``.
+
+    Returns
+    -------
+    dict
+
+    Examples
+    --------
+    >>> from course.metrics import ThresholdSweep, CostModel
+    >>> from course.metrics import cost_curve
+    >>> from course.lessons.thresholds_and_costs import threshold_numbers
+    >>> sweep = ThresholdSweep([0, 1, 1], [0.2, 0.6, 0.9], amounts=[50, 100, 400])
+    >>> model = CostModel(review_cost=1.0, friction_cost=2.0)
+    >>> numbers = threshold_numbers(sweep, 0.7, model, cost_curve(sweep, model))
+    >>> numbers["alerts"], numbers["savings"], numbers["least_cost_threshold"]
+    (1, 399.0, 0.6)
+    """
+    result = sweep.at(threshold, cost_model=cost_model, zero_division=np.nan)
+    numbers = {
+        "threshold": result.threshold,
+        "tp": result.tp,
+        "fp": result.fp,
+        "fn": result.fn,
+        "tn": result.tn,
+        "alerts": result.alerts,
+        "precision": result.precision,
+        "recall": result.recall,
+        "fpr": result.fpr,
+        "f1": result.f1,
+    }
+    if result.alerts_per_day is not None:
+        numbers["alerts_per_day"] = result.alerts_per_day
+    numbers.update(
+        expected_cost=result.expected_cost,
+        cost_flag_nothing=result.cost_flag_nothing,
+        savings=result.savings,
+        least_cost_threshold=cost_curve["best_threshold"],
+        least_cost=cost_curve["best_cost"],
+    )
+    if cost_model.capacity_per_day is not None:
+        numbers["capacity_threshold"] = cost_curve["capacity_threshold"]
+        numbers["within_capacity"] = result.within_capacity
+    return numbers
