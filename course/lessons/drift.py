@@ -32,14 +32,24 @@ chart of the alerts per day (:mod:`course.metrics.drift`).
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+from sklearn.calibration import CalibratedClassifierCV
+from sklearn.frozen import FrozenEstimator
 from threadpoolctl import threadpool_limits
 
 from course.data import FEATURE_COLUMNS, Drift, build_features, labels_as_of, simulate_transactions
-from course.metrics import CostModel, control_limits, ks_by_period, psi_by_period
+from course.metrics import (
+    CostModel,
+    control_limits,
+    day_bootstrap,
+    first_alarm,
+    ks_by_period,
+    population_stability_index,
+    psi_by_period,
+)
 from course.models import make_fraud_model
 
 __all__ = [
@@ -62,6 +72,18 @@ __all__ = [
     "monitor_alarms",
     "run_policy",
     "DriftLab",
+    "signature_table",
+    "weekly_table",
+    "feature_psi",
+    "monitor_detection",
+    "performance_estimates",
+    "policy_costs",
+    "first_day_triage",
+    "calibration_check",
+    "EXPLORER_SERIES",
+    "DriftExplorerData",
+    "drift_explorer_data",
+    "drift_explorer_numbers",
 ]
 
 KINDS = ("covariate", "prior", "concept")
@@ -138,10 +160,14 @@ def drift_settings(kind, size, start_day):
         raise ValueError(f"kind must be one of {KINDS} or None, got {kind!r}.")
     if size not in SIZES:
         raise ValueError(f"size must be one of {SIZES}, got {size!r}.")
-    if isinstance(start_day, bool) or not isinstance(start_day, (int, np.integer)) or not (
-        DEPLOY_DAY <= start_day < N_DAYS
+    if (
+        isinstance(start_day, bool)
+        or not isinstance(start_day, (int, np.integer))
+        or not (DEPLOY_DAY <= start_day < N_DAYS)
     ):
-        raise ValueError(f"start_day must be a day from {DEPLOY_DAY} (the deployment) to {N_DAYS - 1}, got {start_day!r}.")
+        raise ValueError(
+            f"start_day must be a day from {DEPLOY_DAY} (the deployment) to {N_DAYS - 1}, got {start_day!r}."
+        )
     start_day = int(start_day)
     value = _SIZE_VALUES[kind][size]
     if kind == "covariate":
@@ -175,7 +201,7 @@ class World:
     Examples
     --------
     >>> from course.lessons.drift import simulate_world
-    >>> world = simulate_world("prior", "strong", 84, n_customers=100)
+    >>> world = simulate_world("prior", "strong", 84, n_customers=80)
     >>> world.X.shape[0] == world.day.size == len(world.transactions)
     True
     """
@@ -207,7 +233,8 @@ def simulate_world(kind=None, size=None, start_day=None, *, seed=0, n_customers=
     start_day : int, optional
         Needed with a kind: a day from ``DEPLOY_DAY`` (70) on.
     seed : int, default=0
-        The same seed gives the same payments before the start day, whatever the drift.
+        The same seed gives the same payments before the start day, whatever the drift
+        (and the same model inputs, to the rounding of running sums, about 1e-13).
     n_customers : int, default=500
         Terminals are twice as many.
 
@@ -217,11 +244,14 @@ def simulate_world(kind=None, size=None, start_day=None, *, seed=0, n_customers=
 
     Examples
     --------
+    >>> import numpy as np
     >>> from course.lessons.drift import simulate_world
-    >>> calm = simulate_world(n_customers=100)
-    >>> drifted = simulate_world("covariate", "strong", 84, n_customers=100)
+    >>> calm = simulate_world(n_customers=80)
+    >>> drifted = simulate_world("covariate", "strong", 84, n_customers=80)
     >>> before = calm.day < 84
-    >>> bool((calm.X[before] == drifted.X[drifted.day < 84]).all())
+    >>> bool((calm.amount[before] == drifted.amount[drifted.day < 84]).all())
+    True
+    >>> bool(np.allclose(calm.X[before], drifted.X[drifted.day < 84], rtol=1e-12))  # running sums: rounding
     True
     """
     drift, settings = drift_settings(kind, size, start_day)
@@ -277,7 +307,7 @@ class DeployedModel:
     Examples
     --------
     >>> from course.lessons.drift import simulate_world, fit_deployed_model
-    >>> fit_deployed_model(simulate_world(n_customers=200), 70).retrain_day
+    >>> fit_deployed_model(simulate_world(n_customers=80), 70).retrain_day
     70
     """
 
@@ -324,17 +354,21 @@ def fit_deployed_model(world, retrain_day):
     Examples
     --------
     >>> from course.lessons.drift import simulate_world, fit_deployed_model
-    >>> model = fit_deployed_model(simulate_world(n_customers=200), 70)
+    >>> model = fit_deployed_model(simulate_world(n_customers=80), 70)
     >>> model.window, bool(0 < model.reference_scores.mean() < 0.05)
     ((28, 56), True)
     """
-    if isinstance(retrain_day, bool) or not isinstance(retrain_day, (int, np.integer)) or not (
-        DEPLOY_DAY <= retrain_day < N_DAYS
+    if (
+        isinstance(retrain_day, bool)
+        or not isinstance(retrain_day, (int, np.integer))
+        or not (DEPLOY_DAY <= retrain_day < N_DAYS)
     ):
         raise ValueError(f"retrain_day must be a day from {DEPLOY_DAY} to {N_DAYS - 1}, got {retrain_day!r}.")
     window_end = int(retrain_day) - LABEL_DELAY_DAYS
     first = window_end - TRAIN_DAYS
-    known = labels_as_of(world.transactions, _START + pd.Timedelta(days=int(retrain_day)), maturity_days=LABEL_DELAY_DAYS)
+    known = labels_as_of(
+        world.transactions, _START + pd.Timedelta(days=int(retrain_day)), maturity_days=LABEL_DELAY_DAYS
+    )
     window = (world.day >= first) & (world.day < window_end)
     y = known.to_numpy(dtype=np.float64, na_value=np.nan)[window]
     if np.isnan(y).any():  # cannot happen with the 14-day rule: guards a change of the constants
@@ -344,8 +378,9 @@ def fit_deployed_model(world, retrain_day):
         model.fit(world.X[window], y.astype(np.int8))
     reference_scores = model.predict_proba(world.X[window])[:, 1]
     reference_amounts = world.amount[window]
-    daily = np.bincount(world.day[window] - first, weights=_alerts(reference_scores, reference_amounts),
-                        minlength=TRAIN_DAYS)
+    daily = np.bincount(
+        world.day[window] - first, weights=_alerts(reference_scores, reference_amounts), minlength=TRAIN_DAYS
+    )
     return DeployedModel(
         retrain_day=int(retrain_day),
         window=(first, window_end),
@@ -386,7 +421,7 @@ class ScoredWorld:
     Examples
     --------
     >>> from course.lessons.drift import simulate_world, fit_deployed_model, score_world
-    >>> world = simulate_world(n_customers=200)
+    >>> world = simulate_world(n_customers=80)
     >>> scored = score_world(world, fit_deployed_model(world, 70))
     >>> scored.psi_score.index.tolist() == list(range(10, 20))
     True
@@ -415,7 +450,7 @@ def score_world(world, model):
     Examples
     --------
     >>> from course.lessons.drift import simulate_world, fit_deployed_model, score_world
-    >>> world = simulate_world(n_customers=200)
+    >>> world = simulate_world(n_customers=80)
     >>> scored = score_world(world, fit_deployed_model(world, 70))
     >>> bool(scored.psi_amount.max() < 0.1)
     True
@@ -455,7 +490,7 @@ class ModelWeek:
     Examples
     --------
     >>> from course.lessons.drift import simulate_world, fit_deployed_model, evaluate_week
-    >>> world = simulate_world(n_customers=200)
+    >>> world = simulate_world(n_customers=80)
     >>> week = evaluate_week(world, fit_deployed_model(world, 70), 10)
     >>> week.record["alerts"] == int(week.alerts.sum()), week.daily.index.tolist()[:2]
     (True, [70, 71])
@@ -488,7 +523,7 @@ def evaluate_week(world, model, week, *, scored=None):
     Examples
     --------
     >>> from course.lessons.drift import simulate_world, fit_deployed_model, evaluate_week
-    >>> world = simulate_world(n_customers=200)
+    >>> world = simulate_world(n_customers=80)
     >>> record = evaluate_week(world, fit_deployed_model(world, 70), 12).record
     >>> record["week"], record["model_day"]
     (12, 70)
@@ -515,7 +550,7 @@ def evaluate_week(world, model, week, *, scored=None):
         index=pd.Index(7 * week + np.arange(7), name="day"),
     )
     one = np.zeros(rows.size, dtype=np.int64)
-    ks_score = ks_by_period(model.reference_scores, p, periods=one).iloc[0]
+    ks_score = ks_by_period(model.reference_scores, p, periods=one, method="asymp").iloc[0]
     n_alerts, n_frauds = int(alerts.sum()), int(y.sum())
     estimated_caught, estimated_frauds = float(p[alerts].sum()), float(p.sum())
     caught = int(y[alerts].sum())
@@ -568,7 +603,7 @@ class PolicyRun:
     Examples
     --------
     >>> from course.lessons.drift import simulate_world, run_policy
-    >>> run = run_policy(simulate_world(n_customers=200), "never")
+    >>> run = run_policy(simulate_world(n_customers=80), "never")
     >>> int(run.weekly.index[0]), int(run.daily.index[0])
     (10, 70)
     """
@@ -649,7 +684,7 @@ def run_policy(world, policy, *, fit=fit_deployed_model, evaluate=evaluate_week,
     Examples
     --------
     >>> from course.lessons.drift import simulate_world, run_policy
-    >>> run = run_policy(simulate_world(n_customers=200), "every 4 weeks")
+    >>> run = run_policy(simulate_world(n_customers=80), "every 4 weeks")
     >>> run.weekly["model_day"].unique().tolist()
     [70, 98, 126]
     """
@@ -698,7 +733,7 @@ class DriftLab:
     Examples
     --------
     >>> from course.lessons.drift import DriftLab
-    >>> lab = DriftLab(seed=0, n_customers=200)
+    >>> lab = DriftLab(seed=0, n_customers=80)
     >>> run = lab.run("prior", "strong", 84, "never")
     >>> lab.model(lab.world(), 70) is lab.model(lab.world("prior", "strong", 84), 70)
     True
@@ -789,3 +824,627 @@ class DriftLab:
         if key not in self._runs:
             self._runs[key] = run_policy(world, policy, fit=self.model, evaluate=self.evaluate, trigger=trigger)
         return self._runs[key]
+
+
+# -- the module's tables ----------------------------------------------------------------------
+
+_NO_DRIFT = "no drift"
+
+
+def _kinds_with_calm(kinds):
+    unknown = [k for k in kinds if k not in KINDS]
+    if unknown or not kinds:
+        raise ValueError(f"kinds must be a non-empty tuple of {KINDS}, got {kinds!r}.")
+    return (None, *kinds)
+
+
+def _label(kind):
+    return _NO_DRIFT if kind is None else kind
+
+
+def _run_days(lab, kind, size, start_day, policy):
+    """Per monitored day of a run: frauds, alerts, caught, estimated caught, estimated frauds, cost."""
+    run = lab.run(kind, size, start_day, policy)
+    world = lab.world(kind, size, start_day)
+    day = world.day[run.rows] - DEPLOY_DAY
+    y = world.is_fraud[run.rows]
+    n = N_DAYS - DEPLOY_DAY
+    columns = {
+        "payments": np.bincount(day, minlength=n),
+        "frauds": np.bincount(day, weights=y, minlength=n),
+        "alerts": np.bincount(day, weights=run.alerts, minlength=n),
+        "caught": np.bincount(day, weights=run.alerts & (y == 1), minlength=n),
+        "estimated_caught": np.bincount(day, weights=np.where(run.alerts, run.probabilities, 0.0), minlength=n),
+        "estimated_frauds": np.bincount(day, weights=run.probabilities, minlength=n),
+        "cost": np.bincount(day, weights=run.costs, minlength=n),
+    }
+    return pd.DataFrame(columns, index=pd.Index(np.arange(DEPLOY_DAY, N_DAYS), name="day"))
+
+
+def _bootstrap(statistic, *columns, seed=0):
+    """Day bootstrap of a statistic of daily columns (each row is one day)."""
+    days = np.arange(len(columns[0]))
+    return day_bootstrap(statistic, *(np.asarray(c, dtype=np.float64) for c in columns), days=days, seed=seed)
+
+
+def signature_table(lab, *, size="strong", start_day=START_DAYS[0], kinds=KINDS):
+    """Each kind of drift's signature after its start, against the world without drift.
+
+    The model is never retrained. "Before" is the monitored days before ``start_day``,
+    "after" the days from it; the extra cost per day compares the drifted world with the
+    world without drift on the same days, with a day-bootstrap interval of the difference.
+
+    Parameters
+    ----------
+    lab : DriftLab
+    size : {"moderate", "strong"}, default="strong"
+    start_day : int, default=84
+
+    kinds : tuple of str, default=("covariate", "prior", "concept")
+        The kinds of drift to include.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per world (``"no drift"``, then each kind): mean_amount, max_psi_score,
+        max_psi_amount, alerts_per_day_before / _after, precision_after (share of the
+        alerts that are fraud), frauds_per_day_after, cost_per_day_after (EUR),
+        extra_cost_per_day, extra_cost_low, extra_cost_high (95% interval).
+
+    Examples
+    --------
+    >>> from course.lessons.drift import DriftLab, signature_table
+    >>> table = signature_table(DriftLab(n_customers=80), kinds=("prior",))
+    >>> table.index.tolist()
+    ['no drift', 'prior']
+    """
+    calm = _run_days(lab, None, None, None, "never")
+    after = calm.index >= start_day
+    rows = {}
+    for kind in _kinds_with_calm(kinds):
+        days = calm if kind is None else _run_days(lab, kind, size, start_day, "never")
+        weekly = lab.run(kind, size, start_day, "never").weekly
+        drifted_weeks = weekly.index >= start_day // 7
+        extra = _bootstrap(lambda d, c: (d.sum() - c.sum()) / len(d), days["cost"][after], calm["cost"][after])
+        rows[_label(kind)] = {
+            "mean_amount_after": float(weekly.loc[drifted_weeks, "mean_amount"].mean()),
+            "max_psi_score": float(weekly.loc[drifted_weeks, "psi_score"].max()),
+            "max_psi_amount": float(weekly.loc[drifted_weeks, "psi_amount"].max()),
+            "alerts_per_day_before": float(days["alerts"][~after].mean()),
+            "alerts_per_day_after": float(days["alerts"][after].mean()),
+            "precision_after": float(days["caught"][after].sum() / days["alerts"][after].sum()),
+            "frauds_per_day_after": float(days["frauds"][after].mean()),
+            "cost_per_day_after": float(days["cost"][after].mean()),
+            "extra_cost_per_day": extra.estimate,
+            "extra_cost_low": extra.low,
+            "extra_cost_high": extra.high,
+        }
+    return pd.DataFrame(rows).T
+
+
+def weekly_table(lab, kind, *, size="strong", start_day=START_DAYS[0], policy="never"):
+    """The weekly table of one run (see :func:`run_policy`), for plots and tables.
+
+    Parameters
+    ----------
+    lab : DriftLab
+    kind : {"covariate", "prior", "concept"} or None
+    size : {"moderate", "strong"}, default="strong"
+    start_day : int, default=84
+    policy : str, default="never"
+
+    Returns
+    -------
+    pandas.DataFrame
+
+    Examples
+    --------
+    >>> from course.lessons.drift import DriftLab, weekly_table
+    >>> int(weekly_table(DriftLab(n_customers=80), "prior").index[0])
+    10
+    """
+    return lab.run(kind, size, start_day, policy).weekly.copy()
+
+
+def feature_psi(lab, week, *, size="strong", start_day=START_DAYS[0], kinds=KINDS):
+    """PSI of every model input in one week, against the first model's training window.
+
+    Parameters
+    ----------
+    lab : DriftLab
+    week : int
+        A monitored week (10 to 19).
+    size : {"moderate", "strong"}, default="strong"
+    start_day : int, default=84
+
+    kinds : tuple of str, default=("covariate", "prior", "concept")
+        The kinds of drift to include.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per feature (``FEATURE_COLUMNS``), one column per world.
+
+    Examples
+    --------
+    >>> from course.lessons.drift import DriftLab, feature_psi
+    >>> table = feature_psi(DriftLab(n_customers=80), 12, kinds=("covariate",))
+    >>> bool(table.loc["amount", "covariate"] > table.loc["amount", "no drift"])
+    True
+    """
+    first, end = lab.model(lab.world(), DEPLOY_DAY).window
+    columns = {}
+    for kind in _kinds_with_calm(kinds):
+        world = lab.world(kind, size, start_day)
+        reference = (world.day >= first) & (world.day < end)
+        current = world.week == week
+        columns[_label(kind)] = [
+            population_stability_index(world.X[reference, j], world.X[current, j]) for j in range(len(FEATURE_COLUMNS))
+        ]
+    return pd.DataFrame(columns, index=pd.Index(FEATURE_COLUMNS, name="feature"))
+
+
+def monitor_detection(labs, *, size="strong", start_day=START_DAYS[0], monitors=None, kinds=KINDS):
+    """Each monitor's detection delay per kind of drift, and its false alarms, over several worlds.
+
+    Every lab is one independent world (its own seed). Delays count the days from the
+    beginning of ``start_day`` to the end of the day of the first alarm on or after it
+    (:func:`course.metrics.first_alarm`); false alarms are the alarms in the world without
+    drift, over its 10 monitored weeks (70 days). The model is never retrained.
+
+    Parameters
+    ----------
+    labs : list of DriftLab
+    size : {"moderate", "strong"}, default="strong"
+    start_day : int, default=84
+    monitors : list of str, optional
+        Keys of ``MONITORS`` (default: all).
+
+    kinds : tuple of str, default=("covariate", "prior", "concept")
+        The kinds of drift to include.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per monitor: for each kind, ``"<kind> detected"`` (worlds in which it fired)
+        and ``"<kind> median delay"`` (days, over the worlds where it fired); then
+        ``"false alarms"`` (alarms summed over the worlds without drift) and ``"checks"``
+        (checks summed over those worlds).
+
+    Examples
+    --------
+    >>> from course.lessons.drift import DriftLab, monitor_detection
+    >>> lab = DriftLab(seed=0, n_customers=80)
+    >>> table = monitor_detection([lab], monitors=["amount PSI >= 0.1"], kinds=("covariate",))
+    >>> table.columns.tolist()
+    ['covariate detected', 'covariate median delay', 'false alarms', 'checks']
+    """
+    monitors = list(MONITORS) if monitors is None else list(monitors)
+    rows = {}
+    for monitor in monitors:
+        row = {}
+        for kind in _kinds_with_calm(kinds)[1:]:
+            delays = []
+            for lab in labs:
+                run = lab.run(kind, size, start_day, "never")
+                days, alarms = monitor_alarms(monitor, run.weekly, run.daily)
+                delays.append(first_alarm(alarms, check_days=days, start_day=start_day).detection_delay_days)
+            fired = [d for d in delays if not np.isnan(d)]
+            row[f"{kind} detected"] = f"{len(fired)} of {len(labs)}"
+            row[f"{kind} median delay"] = float(np.median(fired)) if fired else np.nan
+        false_alarms = checks = 0
+        for lab in labs:
+            run = lab.run(None, None, None, "never")
+            _, alarms = monitor_alarms(monitor, run.weekly, run.daily)
+            false_alarms += int(alarms.sum())
+            checks += len(alarms)
+        row["false alarms"] = false_alarms
+        row["checks"] = checks
+        rows[monitor] = row
+    return pd.DataFrame(rows).T
+
+
+def performance_estimates(lab, *, size="strong", start_day=START_DAYS[0], kinds=KINDS):
+    """Confidence-based estimates from the probabilities against the truth, after the drift's start.
+
+    Without labels, a calibrated probability ``p`` is the expected fraud of its payment:
+    the alerts' expected precision is the mean ``p`` of the alerts, the expected frauds
+    caught the sum of their ``p``, and the expected share of frauds caught the alerts' sum
+    of ``p`` over all payments' sum of ``p`` (as NannyML's confidence-based performance
+    estimation does). The truth counts the frauds (the simulator's labels, all of which the
+    bank eventually receives in this module's bank). Never retrained; the days from
+    ``start_day`` on (all monitored days for the world without drift).
+
+    Parameters
+    ----------
+    lab : DriftLab
+    size : {"moderate", "strong"}, default="strong"
+    start_day : int, default=84
+
+    kinds : tuple of str, default=("covariate", "prior", "concept")
+        The kinds of drift to include.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per world: estimated_precision, precision, precision_gap (truth minus
+        estimate) with gap_low / gap_high (95% day-bootstrap interval), estimated_caught,
+        caught, estimated_share_caught, share_caught, share_gap, share_gap_low, share_gap_high.
+
+    Examples
+    --------
+    >>> from course.lessons.drift import DriftLab, performance_estimates
+    >>> table = performance_estimates(DriftLab(n_customers=80), kinds=("concept",))
+    >>> bool(table.loc["no drift", "estimated_precision"] > 0)
+    True
+    """
+    rows = {}
+    for kind in _kinds_with_calm(kinds):
+        days = _run_days(lab, kind, size, start_day, "never")
+        if kind is not None:
+            days = days[days.index >= start_day]
+        a, c, e, f, ef = (
+            days[k].to_numpy() for k in ("alerts", "caught", "estimated_caught", "frauds", "estimated_frauds")
+        )
+        precision_gap = _bootstrap(lambda a, c, e: (c.sum() - e.sum()) / a.sum(), a, c, e)
+        share_gap = _bootstrap(lambda c, e, f, ef: c.sum() / f.sum() - e.sum() / ef.sum(), c, e, f, ef)
+        rows[_label(kind)] = {
+            "estimated_precision": e.sum() / a.sum(),
+            "precision": c.sum() / a.sum(),
+            "precision_gap": precision_gap.estimate,
+            "precision_gap_low": precision_gap.low,
+            "precision_gap_high": precision_gap.high,
+            "estimated_caught": e.sum(),
+            "caught": c.sum(),
+            "estimated_share_caught": e.sum() / ef.sum(),
+            "share_caught": c.sum() / f.sum(),
+            "share_gap": share_gap.estimate,
+            "share_gap_low": share_gap.low,
+            "share_gap_high": share_gap.high,
+        }
+    return pd.DataFrame(rows).T
+
+
+def policy_costs(lab, *, sizes=SIZES, start_day=START_DAYS[0], kinds=KINDS):
+    """The EUR cost of each retraining policy from the drift's start to the last day.
+
+    Parameters
+    ----------
+    lab : DriftLab
+    sizes : tuple of str, default=("moderate", "strong")
+    start_day : int, default=84
+
+    kinds : tuple of str, default=("covariate", "prior", "concept")
+        The kinds of drift to include.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per (kind, size): the cost of each policy, the number of retrains of the
+        two retraining policies, and for each of them the saving against never retraining
+        (``saving_<policy>``, positive = cheaper) with its 95% day-bootstrap interval.
+
+    Examples
+    --------
+    >>> from course.lessons.drift import DriftLab, policy_costs
+    >>> table = policy_costs(DriftLab(n_customers=80), sizes=("strong",), kinds=("prior",))
+    >>> table.index.tolist()
+    [('prior', 'strong')]
+    """
+    rows = {}
+    for kind in _kinds_with_calm(kinds)[1:]:
+        for size in sizes:
+            daily = {
+                policy: _run_days(lab, kind, size, start_day, policy)["cost"][lambda c: c.index >= start_day].to_numpy()
+                for policy in POLICIES
+            }
+            row = {f"cost {policy}": daily[policy].sum() for policy in POLICIES}
+            for policy in POLICIES[1:]:
+                weekly = lab.run(kind, size, start_day, policy).weekly
+                row[f"retrains {policy}"] = int(weekly["retrain"].sum())
+                saving = _bootstrap(lambda n, p: n.sum() - p.sum(), daily["never"], daily[policy])
+                row[f"saving {policy}"] = saving.estimate
+                row[f"saving {policy} low"] = saving.low
+                row[f"saving {policy} high"] = saving.high
+            rows[kind, size] = row
+    table = pd.DataFrame(rows).T
+    table.index.names = ["kind", "size"]
+    return table
+
+
+def first_day_triage(lab, *, size="strong", start_day=START_DAYS[0], kinds=KINDS):
+    """What a bank can see on the drift's first day, before any fraud report.
+
+    Parameters
+    ----------
+    lab : DriftLab
+    size : {"moderate", "strong"}, default="strong"
+    start_day : int, default=84
+
+    kinds : tuple of str, default=("covariate", "prior", "concept")
+        The kinds of drift to include.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per world: payments and alerts that day, the control chart's upper limit,
+        alerts against the reference days' mean (``alert_ratio``), that day's PSI of the
+        amounts and of the scores against the model's reference, the alerts' estimated
+        precision (mean probability) and their precision (what the analysts' verdicts on
+        the day's alerts show within hours).
+
+    Examples
+    --------
+    >>> from course.lessons.drift import DriftLab, first_day_triage
+    >>> table = first_day_triage(DriftLab(n_customers=80), kinds=("covariate",))
+    >>> bool(table.loc["covariate", "alert_ratio"] > table.loc["no drift", "alert_ratio"])
+    True
+    """
+    rows = {}
+    for kind in _kinds_with_calm(kinds):
+        world = lab.world(kind, size, start_day)
+        model = lab.model(world, DEPLOY_DAY)
+        today = world.day == start_day
+        p = model.predict_proba(world.X[today])
+        amount, y = world.amount[today], world.is_fraud[today]
+        alerts = _alerts(p, amount)
+        one = np.zeros(p.size, dtype=np.int64)
+        rows[_label(kind)] = {
+            "payments": int(today.sum()),
+            "alerts": int(alerts.sum()),
+            "upper_limit": model.limits.upper,
+            "alert_ratio": alerts.sum() / model.limits.center,
+            "psi_amount": float(psi_by_period(model.reference_amounts, amount, periods=one).iloc[0]),
+            "psi_score": float(psi_by_period(model.reference_scores, p, periods=one).iloc[0]),
+            "estimated_precision": float(p[alerts].mean()) if alerts.any() else np.nan,
+            "precision": float(y[alerts].mean()) if alerts.any() else np.nan,
+        }
+    return pd.DataFrame(rows).T
+
+
+def calibration_check(lab):
+    """Are the deployed model's probabilities calibrated enough to estimate precision?
+
+    Compares, on the monitored weeks of the world without drift, the alerts' estimated
+    precision (mean probability) with their precision, for the deployed logistic regression
+    (trained on 28 days at the natural fraud rate) and for the same model recalibrated with
+    scikit-learn's ``CalibratedClassifierCV`` (sigmoid, on a frozen model trained on the
+    first 21 days, calibrated on the last 7: about 40 frauds).
+
+    Parameters
+    ----------
+    lab : DriftLab
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per model: alerts, estimated_precision, precision, gap (precision minus
+        estimate) with gap_low / gap_high (95% day-bootstrap interval), and
+        ``probability_per_fraud`` (sum of the probabilities over the number of frauds: 1
+        when the probabilities are calibrated in the large).
+
+    Examples
+    --------
+    >>> from course.lessons.drift import DriftLab, calibration_check
+    >>> calibration_check(DriftLab(n_customers=80)).index.tolist()
+    ['logistic regression (deployed)', 'recalibrated (sigmoid, last 7 days)']
+    """
+    world = lab.world()
+    deployed = lab.model(world, DEPLOY_DAY)
+    first, end = deployed.window
+    known = labels_as_of(world.transactions, _START + pd.Timedelta(days=DEPLOY_DAY), maturity_days=LABEL_DELAY_DAYS)
+    y_known = known.to_numpy(dtype=np.int8, na_value=0)
+    train = (world.day >= first) & (world.day < end - 7)
+    calibrate = (world.day >= end - 7) & (world.day < end)
+    with threadpool_limits(limits=1):
+        base = make_fraud_model("logreg").fit(world.X[train], y_known[train])
+        recalibrated = CalibratedClassifierCV(FrozenEstimator(base), method="sigmoid").fit(
+            world.X[calibrate], y_known[calibrate]
+        )
+    monitored = world.day >= DEPLOY_DAY
+    amount, y = world.amount[monitored], world.is_fraud[monitored]
+    day = world.day[monitored] - DEPLOY_DAY
+    rows = {}
+    for name, p in (
+        ("logistic regression (deployed)", deployed.predict_proba(world.X[monitored])),
+        ("recalibrated (sigmoid, last 7 days)", recalibrated.predict_proba(world.X[monitored])[:, 1]),
+    ):
+        alerts = _alerts(p, amount)
+        daily = [
+            np.bincount(day, weights=w, minlength=N_DAYS - DEPLOY_DAY)
+            for w in (alerts, alerts & (y == 1), np.where(alerts, p, 0.0))
+        ]
+        gap = _bootstrap(lambda a, c, e: (c.sum() - e.sum()) / a.sum(), *daily)
+        rows[name] = {
+            "alerts": int(alerts.sum()),
+            "estimated_precision": float(p[alerts].mean()),
+            "precision": float(y[alerts].mean()),
+            "gap": gap.estimate,
+            "gap_low": gap.low,
+            "gap_high": gap.high,
+            "probability_per_fraud": float(p.sum() / y.sum()),
+        }
+    return pd.DataFrame(rows).T
+
+
+# -- what the explorer shows -----------------------------------------------------------------
+
+#: Weekly series the explorer draws, per (kind, size, start_day, policy).
+EXPLORER_SERIES = (
+    "psi_score",
+    "psi_amount",
+    "ks_score",
+    "ks_score_pvalue",
+    "alerts_per_day",
+    "alarm_days",
+    "upper_limit",
+    "estimated_precision",
+    "precision",
+    "estimated_share_caught",
+    "share_caught",
+    "cost",
+    "cumulative_cost",
+    "model_day",
+    "retrain",
+)
+
+
+@dataclass(frozen=True, eq=False)
+class DriftExplorerData:
+    """Every combination the drift explorer offers, precomputed (plain arrays).
+
+    Made by :func:`drift_explorer_data`; read by :func:`drift_explorer_numbers`.
+
+    Attributes
+    ----------
+    weeks : numpy.ndarray of int
+        The monitored weeks, 10 to 19.
+    kinds, sizes, start_days, policies : tuple
+        The values each control offers.
+    series : dict
+        ``(kind, size, start_day, policy) -> {name: numpy.ndarray over weeks}`` for every
+        name of ``EXPLORER_SERIES``.
+    calm_cumulative_cost : numpy.ndarray
+        Cumulative cost of the world without drift (never retrained), for comparison.
+
+    Examples
+    --------
+    >>> from course.lessons.drift import DriftLab, drift_explorer_data
+    >>> data = drift_explorer_data(DriftLab(n_customers=80), kinds=("prior",), sizes=("strong",), start_days=(84,))
+    >>> sorted(data.series)[0]
+    ('prior', 'strong', 84, 'every 4 weeks')
+    """
+
+    weeks: np.ndarray
+    kinds: tuple
+    sizes: tuple
+    start_days: tuple
+    policies: tuple
+    series: dict
+    calm_cumulative_cost: np.ndarray
+
+
+def _explorer_series(run):
+    weekly = run.weekly
+    upper = run.daily["upper"].groupby(run.daily.index // 7).first()
+    with np.errstate(invalid="ignore", divide="ignore"):
+        estimated_share = weekly["estimated_caught"] / weekly["estimated_frauds"]
+    series = {
+        "psi_score": weekly["psi_score"],
+        "psi_amount": weekly["psi_amount"],
+        "ks_score": weekly["ks_score"],
+        "ks_score_pvalue": weekly["ks_score_pvalue"],
+        "alerts_per_day": weekly["alerts_per_day"],
+        "alarm_days": weekly["alarm_days"],
+        "upper_limit": upper,
+        "estimated_precision": weekly["estimated_precision"],
+        "precision": weekly["precision"],
+        "estimated_share_caught": estimated_share,
+        "share_caught": weekly["recall"],
+        "cost": weekly["cost"],
+        "cumulative_cost": weekly["cost"].cumsum(),
+        "model_day": weekly["model_day"],
+        "retrain": weekly["retrain"],
+    }
+    arrays = {name: np.asarray(values.to_numpy()) for name, values in series.items()}
+    for array in arrays.values():
+        array.flags.writeable = False
+    return arrays
+
+
+def drift_explorer_data(lab, *, kinds=KINDS, sizes=SIZES, start_days=START_DAYS, policies=POLICIES):
+    """Precompute every combination of the drift explorer (a policy run per combination).
+
+    Parameters
+    ----------
+    lab : DriftLab
+    kinds, sizes, start_days, policies : tuple
+        The values offered by each control (default: all of the module's).
+
+    Returns
+    -------
+    DriftExplorerData
+
+    Examples
+    --------
+    >>> from course.lessons.drift import DriftLab, drift_explorer_data
+    >>> data = drift_explorer_data(DriftLab(n_customers=80), kinds=("concept",), sizes=("strong",), start_days=(84,))
+    >>> data.series["concept", "strong", 84, "never"]["cumulative_cost"].shape
+    (10,)
+    """
+    for name, values, allowed in (("kinds", kinds, KINDS), ("sizes", sizes, SIZES), ("policies", policies, POLICIES)):
+        unknown = [v for v in values if v not in allowed]
+        if unknown or not values:
+            raise ValueError(f"{name} must be a non-empty tuple of {allowed}, got {values!r}.")
+    series = {
+        (kind, size, start_day, policy): _explorer_series(lab.run(kind, size, start_day, policy))
+        for kind in kinds
+        for size in sizes
+        for start_day in start_days
+        for policy in policies
+    }
+    calm = lab.run(None, None, None, "never").weekly["cost"].cumsum().to_numpy()
+    return DriftExplorerData(
+        weeks=np.arange(DEPLOY_DAY // 7, N_DAYS // 7),
+        kinds=tuple(kinds),
+        sizes=tuple(sizes),
+        start_days=tuple(start_days),
+        policies=tuple(policies),
+        series=series,
+        calm_cumulative_cost=calm,
+    )
+
+
+def drift_explorer_numbers(data, kind, size, start_day, policy, week):
+    """The numbers the drift explorer shows for one choice of its controls (a plain dict).
+
+    Parameters
+    ----------
+    data : DriftExplorerData
+    kind, size, start_day, policy
+        One value of each control.
+    week : int
+        The week under the cursor (10 to 19).
+
+    Returns
+    -------
+    dict
+        week, model_day (the retrain day of the model in use), retrains (so far),
+        psi_score, psi_amount, ks_score, ks_score_pvalue, alerts_per_day, alarm_days,
+        estimated_precision, precision, estimated_share_caught, share_caught, cost (that
+        week, EUR), then the cumulative cost to that week of each policy
+        (``cumulative_cost_<policy>``) and of the world without drift.
+
+    Examples
+    --------
+    >>> from course.lessons.drift import DriftLab, drift_explorer_data, drift_explorer_numbers
+    >>> data = drift_explorer_data(DriftLab(n_customers=80), kinds=("prior",), sizes=("strong",), start_days=(84,))
+    >>> numbers = drift_explorer_numbers(data, "prior", "strong", 84, "never", 12)
+    >>> numbers["week"], numbers["model_day"], numbers["retrains"]
+    (12, 70, 0)
+    """
+    key = (kind, size, start_day, policy)
+    if key not in data.series:
+        raise ValueError(
+            f"no precomputed run for kind={kind!r}, size={size!r}, start_day={start_day!r}, policy={policy!r}: "
+            f"the explorer offers kinds {data.kinds}, sizes {data.sizes}, start days {data.start_days}, "
+            f"policies {data.policies}."
+        )
+    if week not in data.weeks:
+        raise ValueError(f"week must be one of the monitored weeks {data.weeks[0]} to {data.weeks[-1]}, got {week!r}.")
+    i = int(week - data.weeks[0])
+    s = data.series[key]
+    numbers = {
+        "week": int(week),
+        "model_day": int(s["model_day"][i]),
+        "retrains": int(s["retrain"][:i].sum()),
+    }
+    for name in ("psi_score", "psi_amount", "ks_score", "ks_score_pvalue", "alerts_per_day"):
+        numbers[name] = float(s[name][i])
+    numbers["alarm_days"] = int(s["alarm_days"][i])
+    for name in ("estimated_precision", "precision", "estimated_share_caught", "share_caught", "cost"):
+        numbers[name] = float(s[name][i])
+    for other in data.policies:
+        numbers[f"cumulative_cost_{other}"] = float(data.series[kind, size, start_day, other]["cumulative_cost"][i])
+    numbers["cumulative_cost_no_drift"] = float(data.calm_cumulative_cost[i])
+    return numbers
