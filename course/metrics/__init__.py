@@ -26,7 +26,6 @@ from course.metrics.drift import (
     ks_by_period,
     population_stability_index,
     psi_by_period,
-    reference_bin_edges,
 )
 from course.metrics.costs import CostModel, capacity_threshold, check_cost_model, cost_curve, least_cost_threshold
 from course.metrics.prevalence import PrevalenceSampler
@@ -53,7 +52,6 @@ __all__ = [
     "DayBootstrap",
     "day_bootstrap",
     "PSI_FLOOR",
-    "reference_bin_edges",
     "population_stability_index",
     "psi_by_period",
     "ks_by_period",

@@ -32,7 +32,6 @@ from course._validation import check_same_length, check_scalar, check_scores
 
 __all__ = [
     "PSI_FLOOR",
-    "reference_bin_edges",
     "population_stability_index",
     "psi_by_period",
     "ks_by_period",
@@ -54,34 +53,8 @@ def _check_floor(floor):
     return check_scalar(floor, "floor", float, min_val=0.0, max_val=1.0, include_boundaries="neither")
 
 
-def reference_bin_edges(reference, *, n_bins=10):
-    """Interior bin edges of the PSI: the reference's quantiles (deciles by default).
-
-    Parameters
-    ----------
-    reference : array-like of shape (n,)
-        The reference sample (finite numbers), e.g. a feature over the model's training window.
-    n_bins : int, default=10
-        Number of quantile bins wanted (10: deciles). Equal quantiles are merged, so a
-        feature with few distinct values gets fewer bins.
-
-    Returns
-    -------
-    edges : ndarray of shape (k,)
-        Sorted distinct interior edges, ``k <= n_bins - 1``; the bins are
-        ``(-inf, edges[0])``, ``[edges[0], edges[1])``, ..., ``[edges[-1], +inf)``.
-
-    Examples
-    --------
-    >>> import numpy as np
-    >>> from course.metrics import reference_bin_edges
-    >>> reference_bin_edges(np.arange(1, 11), n_bins=5).round(2).tolist()
-    [2.8, 4.6, 6.4, 8.2]
-    >>> reference_bin_edges([0, 0, 0, 1, 1], n_bins=4).tolist()   # few distinct values: fewer bins
-    [0.0, 1.0]
-    """
-    reference = check_scores(reference, name="reference")
-    n_bins = _check_n_bins(n_bins)
+def _reference_bin_edges(reference, n_bins):
+    """Interior PSI bin edges: the distinct ``1/n_bins ... (n_bins-1)/n_bins`` quantiles of ``reference``."""
     return np.unique(np.quantile(reference, np.arange(1, n_bins) / n_bins))
 
 
@@ -92,10 +65,13 @@ def _shares(bins, n_bins_total):
 def population_stability_index(reference, current, *, n_bins=10, floor=PSI_FLOOR):
     """Population stability index of ``current`` against ``reference``, on the reference's deciles.
 
-    ``PSI = sum_i (c_i - r_i) * ln(c_i / r_i)`` over the bins of
-    :func:`reference_bin_edges`, where ``r_i``, ``c_i`` are the shares of each sample in
+    ``PSI = sum_i (c_i - r_i) * ln(c_i / r_i)`` over the reference's quantile bins (see the
+    module docstring for the rule), where ``r_i``, ``c_i`` are the shares of each sample in
     bin ``i``, each raised to at least ``floor`` (an empty bin counts as ``floor``, not 0,
-    so the index stays finite). See the module docstring for the rules of thumb.
+    so the index stays finite). Equal quantiles are merged, so a feature with few distinct
+    values gets fewer bins, and one that is 0 for more than 90% of the payments gets a
+    single bin for all its zeros: a change among its rare non-zero values can then go
+    unseen. See the module docstring for the rules of thumb.
 
     Parameters
     ----------
@@ -104,9 +80,9 @@ def population_stability_index(reference, current, *, n_bins=10, floor=PSI_FLOOR
     current : array-like of shape (m,)
         What it sees now, e.g. one week of the same feature or of the scores.
     n_bins : int, default=10
-        Quantile bins of the reference (10: deciles).
+        Quantile bins of the reference (10: deciles), at least 2.
     floor : float, default=0.0001
-        Smallest share of a bin in either sample.
+        Smallest share of a bin in either sample, strictly between 0 and 1.
 
     Returns
     -------
@@ -127,7 +103,7 @@ def population_stability_index(reference, current, *, n_bins=10, floor=PSI_FLOOR
     reference = check_scores(reference, name="reference")
     current = check_scores(current, name="current")
     floor = _check_floor(floor)
-    edges = reference_bin_edges(reference, n_bins=n_bins)
+    edges = _reference_bin_edges(reference, _check_n_bins(n_bins))
     n_total = edges.size + 1
     ref_share = np.maximum(_shares(np.searchsorted(edges, reference, side="right"), n_total), floor)
     cur_share = np.maximum(_shares(np.searchsorted(edges, current, side="right"), n_total), floor)
@@ -177,7 +153,7 @@ def psi_by_period(reference, values, *, periods, n_bins=10, floor=PSI_FLOOR):
     values = check_scores(values, name="values")
     periods = _check_periods(values, periods, "values")
     floor = _check_floor(floor)
-    edges = reference_bin_edges(reference, n_bins=n_bins)
+    edges = _reference_bin_edges(reference, _check_n_bins(n_bins))
     n_total = edges.size + 1
     ref_share = np.maximum(_shares(np.searchsorted(edges, reference, side="right"), n_total), floor)
     labels, period_index = np.unique(periods, return_inverse=True)

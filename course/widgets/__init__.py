@@ -3,6 +3,7 @@
 - :class:`ThresholdExplorer`: threshold, costs and capacity -> counts, rates, money.
 - :class:`BaseRateExplorer`: prevalence -> ROC barely moves, precision-recall falls.
 - :class:`ImbalanceExplorer`: undersampling rate -> ranking flat, probabilities inflated.
+- :class:`DriftExplorer`: drift kind, size, start day, retraining policy -> monitors, estimates, money.
 - :class:`Quiz`, :class:`QuizQuestion`, :class:`NumericQuestion`: checked questions.
 - :class:`Explorer` (in :mod:`course.widgets.base`): the base to build new explorers.
 
@@ -12,6 +13,7 @@ Every explorer can be driven from code: set a control's ``value`` and read
 
 from course.widgets.base import Explorer
 from course.widgets.class_imbalance_explorer import ImbalanceExplorer
+from course.widgets.drift_explorer import DriftExplorer
 from course.widgets.pr_auc_vs_roc_auc_explorer import BaseRateExplorer
 from course.widgets.quiz import NumericQuestion, Quiz, QuizQuestion
 from course.widgets.thresholds_and_costs_explorer import ThresholdExplorer
@@ -21,6 +23,7 @@ __all__ = [
     "ThresholdExplorer",
     "BaseRateExplorer",
     "ImbalanceExplorer",
+    "DriftExplorer",
     "Quiz",
     "QuizQuestion",
     "NumericQuestion",
