@@ -94,6 +94,22 @@ class DriftExplorer(Explorer):
                 f"data must be a DriftExplorerData (course.lessons.drift.drift_explorer_data), got {type(data).__name__}."
             )
         self.data = data
+        offered = {
+            "kind": data.kinds,
+            "size": data.sizes,
+            "start_day": data.start_days,
+            "policy": data.policies,
+            "week": tuple(int(w) for w in data.weeks),
+        }
+        for name, value in (
+            ("kind", kind),
+            ("size", size),
+            ("start_day", start_day),
+            ("policy", policy),
+            ("week", week),
+        ):
+            if value is not None and value not in offered[name]:
+                raise ValueError(f"{name}={value!r} was not precomputed: the data offer {name} in {offered[name]}.")
         toggles = {"style": {"button_width": "auto"}}
         self.kind = widgets.ToggleButtons(
             options=list(data.kinds), value=kind or data.kinds[0], description="Drift", **toggles
