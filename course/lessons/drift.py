@@ -1120,33 +1120,36 @@ def policy_costs(lab, *, sizes=SIZES, start_day=START_DAYS[0], kinds=KINDS):
     Returns
     -------
     pandas.DataFrame
-        One row per (kind, size): the cost of each policy, the number of retrains of the
-        two retraining policies, and for each of them the saving against never retraining
-        (``saving_<policy>``, positive = cheaper) with its 95% day-bootstrap interval.
+        One row per (kind, size), after a first row ``("no drift", "-")`` (the same days of
+        the world without drift: what a retrain changes by the luck of a new window alone):
+        ``cost <policy>`` for each policy, ``retrains <policy>`` and ``saving <policy>``
+        (the cost of never retraining minus the policy's, positive = cheaper) with
+        ``saving <policy> low`` / ``high``, its 95% day-bootstrap interval, for the two
+        retraining policies.
 
     Examples
     --------
     >>> from course.lessons.drift import DriftLab, policy_costs
     >>> table = policy_costs(DriftLab(n_customers=80), sizes=("strong",), kinds=("prior",))
     >>> table.index.tolist()
-    [('prior', 'strong')]
+    [('no drift', '-'), ('prior', 'strong')]
     """
     rows = {}
-    for kind in _kinds_with_calm(kinds)[1:]:
-        for size in sizes:
-            daily = {
-                policy: _run_days(lab, kind, size, start_day, policy)["cost"][lambda c: c.index >= start_day].to_numpy()
-                for policy in POLICIES
-            }
-            row = {f"cost {policy}": daily[policy].sum() for policy in POLICIES}
-            for policy in POLICIES[1:]:
-                weekly = lab.run(kind, size, start_day, policy).weekly
-                row[f"retrains {policy}"] = int(weekly["retrain"].sum())
-                saving = _bootstrap(lambda n, p: n.sum() - p.sum(), daily["never"], daily[policy])
-                row[f"saving {policy}"] = saving.estimate
-                row[f"saving {policy} low"] = saving.low
-                row[f"saving {policy} high"] = saving.high
-            rows[kind, size] = row
+    combinations = [(None, None)] + [(kind, size) for kind in _kinds_with_calm(kinds)[1:] for size in sizes]
+    for kind, size in combinations:
+        daily = {
+            policy: _run_days(lab, kind, size, start_day, policy)["cost"][lambda c: c.index >= start_day].to_numpy()
+            for policy in POLICIES
+        }
+        row = {f"cost {policy}": daily[policy].sum() for policy in POLICIES}
+        for policy in POLICIES[1:]:
+            weekly = lab.run(kind, size, start_day, policy).weekly
+            row[f"retrains {policy}"] = int(weekly["retrain"].sum())
+            saving = _bootstrap(lambda n, p: n.sum() - p.sum(), daily["never"], daily[policy])
+            row[f"saving {policy}"] = saving.estimate
+            row[f"saving {policy} low"] = saving.low
+            row[f"saving {policy} high"] = saving.high
+        rows[(kind, size) if kind is not None else (_NO_DRIFT, "-")] = row
     table = pd.DataFrame(rows).T
     table.index.names = ["kind", "size"]
     return table
