@@ -131,6 +131,17 @@ IMBALANCE_EXPLORER = WidgetKind(
     engine=None,
 )
 
+DRIFT_EXPLORER = WidgetKind(
+    name="DriftExplorer",
+    slider="Week",
+    slider_attribute="week_slider",
+    engine=(
+        "from course.lessons.drift import drift_explorer_numbers\n"
+        "numbers = drift_explorer_numbers(explorer.data, explorer.kind.value, explorer.size.value,\n"
+        "                                 explorer.start_day.value, explorer.policy.value, explorer.week_slider.value)\n"
+    ),
+)
+
 NOTEBOOKS = {
     "00_start_here": NoMainWidget(
         "the welcome page: what the course is for, one printed accuracy example and a setup check"
@@ -156,6 +167,8 @@ NOTEBOOKS = {
         drag_to=0.25,
         inputs=(("Review cost", 7.5), ("Capacity/day", 12)),
     ),
+    # starts at week 10 (the deployment) of the concept drift from day 84; right = later weeks
+    "07_drift": MainWidget(DRIFT_EXPLORER, presses=5, drag_to=0.9),
 }
 
 
