@@ -1229,7 +1229,7 @@ def calibration_check(lab):
     Examples
     --------
     >>> from course.lessons.drift import DriftLab, calibration_check
-    >>> calibration_check(DriftLab(n_customers=80)).index.tolist()
+    >>> calibration_check(DriftLab(n_customers=150)).index.tolist()
     ['logistic regression (deployed)', 'recalibrated (sigmoid, last 7 days)']
     """
     world = lab.world()
