@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from course._locations import REPOSITORY
 from course.data.labels import CASE_STATUSES
 from course.data.scenarios import SCENARIOS
 from course.data.simulate import COLUMNS, simulate_transactions
@@ -33,7 +34,7 @@ DATASET_FILENAME = "transactions.csv.gz"
 CHECKSUM_FILENAME = "SHA256SUMS"
 DATASETS_ENV = "HSML_DATASETS_DIR"
 # A repository checkout keeps the shipped file here; an installed package has no such folder.
-_REPOSITORY_DATASETS = Path(__file__).resolve().parents[2] / "datasets"
+_REPOSITORY_DATASETS = REPOSITORY / "datasets"
 _DATE_FORMAT = "%Y-%m-%d %H:%M:%S"
 _CATEGORIES = {"fraud_scenario": list(SCENARIOS), "case_status": list(CASE_STATUSES)}
 _CACHE = {}

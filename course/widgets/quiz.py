@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import html
 import math
+import re
 from dataclasses import dataclass
 from numbers import Real
 
@@ -90,14 +91,47 @@ class QuizQuestion:
         return _feedback(value == self.answer, self.explanation)
 
 
+_GROUPS = {",": re.compile(r"\d{1,3}(?:,\d{3})+"), ".": re.compile(r"\d{1,3}(?:\.\d{3})+")}
+
+
+def _with_decimal_point(text, original):
+    """``text`` (no spaces, no sign, no %) with a decimal point and no separators, or ValueError."""
+    if "," in text and "." in text:  # "1,234.5" or "1.234,5": the last separator marks the decimals
+        decimal = "," if text.rfind(",") > text.rfind(".") else "."
+        grouping = "." if decimal == "," else ","
+        whole, _, fraction = text.rpartition(decimal)
+        if grouping in fraction or not _GROUPS[grouping].fullmatch(whole):
+            raise ValueError(f"{original!r} is not a number: its separators do not group thousands.")
+        return whole.replace(grouping, "") + "." + fraction
+    if text.count(",") > 1:  # "1,234,567": thousands only
+        if not _GROUPS[","].fullmatch(text):
+            raise ValueError(f"{original!r} is not a number: its commas do not group thousands.")
+        return text.replace(",", "")
+    if "," in text:
+        whole, fraction = text.split(",")
+        if re.fullmatch(r"[1-9]\d{0,2}", whole) and re.fullmatch(r"\d{3}", fraction):
+            raise ValueError(
+                f"{original!r} is ambiguous: a comma may separate thousands ({whole}{fraction}) or decimals "
+                f"({float(whole + '.' + fraction):g}). Type it without a comma: {whole}{fraction} or "
+                f"{float(whole + '.' + fraction):g}."
+            )
+        return whole + "." + fraction  # a decimal comma: "0,064", "1,5", "12,75"
+    return text
+
+
 def parse_number(value):
-    """A learner's number: accepts numbers and text like "0.25", "1,200" or "25%".
+    """A learner's number: accepts numbers and text like "0.25", "0,25", "1,200.5" or "25%".
+
+    A comma is read as a decimal comma ("0,064" is 0.064, "1,5" is 1.5) unless it groups
+    thousands unambiguously: with several groups ("1,234,567"), or with a decimal point
+    after it ("1,200.5"; and "1.200,5" the other way round). "1,200" could be either
+    1200 or 1.2, so it is refused with a message that asks for one of them: a right
+    answer must never be marked wrong because of a separator.
 
     Parameters
     ----------
     value : float or str
-        A number, or text: thousands separators and spaces are ignored, a final ``%``
-        divides by 100.
+        A number, or text: spaces are ignored, a final ``%`` divides by 100.
 
     Returns
     -------
@@ -106,21 +140,28 @@ def parse_number(value):
     Raises
     ------
     ValueError
-        Not a finite number.
+        Not a finite number, or a comma that could mean thousands or decimals.
 
     Examples
     --------
     >>> from course.widgets.quiz import parse_number
-    >>> parse_number("25%"), parse_number("1,200"), parse_number(3)
-    (0.25, 1200.0, 3.0)
+    >>> parse_number("25%"), parse_number("0,064"), parse_number("1,200.5"), parse_number("1 200"), parse_number(3)
+    (0.25, 0.064, 1200.5, 1200.0, 3.0)
+    >>> parse_number("1,200")
+    Traceback (most recent call last):
+    ...
+    ValueError: '1,200' is ambiguous: a comma may separate thousands (1200) or decimals (1.2). Type it without a comma: 1200 or 1.2.
     """
     if isinstance(value, Real) and not isinstance(value, bool):
         number = float(value)
     elif isinstance(value, str) and value.strip():
-        text = value.strip().replace(",", "").replace(" ", "")
+        text = re.sub(r"\s", "", value)  # spaces, also the narrow no-break space of "1 200"
         scale = 0.01 if text.endswith("%") else 1.0
+        text = text.removesuffix("%")
+        sign = text[0] if text[:1] in "+-" else ""
+        text = _with_decimal_point(text[len(sign) :], value)
         try:
-            number = float(text.rstrip("%")) * scale
+            number = float(sign + text) * scale
         except ValueError:
             raise ValueError(f"{value!r} is not a number.") from None
     else:
@@ -177,6 +218,10 @@ class Quiz:
     Parameters
     ----------
     questions : list of QuizQuestion or NumericQuestion
+    name : str, optional
+        The quiz's name, by convention its module's (``"04_data_leakage"``). A named quiz
+        records every checked answer in the learner's progress (``progress()`` shows it);
+        an unnamed one records nothing.
 
     Attributes
     ----------
@@ -204,6 +249,8 @@ class Quiz:
     """
 
     def __init__(self, questions, *, name=None):
+        if name is not None and (not isinstance(name, str) or not name.strip()):
+            raise ValueError(f"name must be a non-empty string such as '04_data_leakage', got {name!r}.")
         self.name = name
         questions = list(questions)
         if not questions:
@@ -252,6 +299,10 @@ class Quiz:
             return self._texts[index]
         self.results[index] = result.correct
         self._texts[index] = result.text
+        if self.name is not None:  # never raises: trouble with the file is reported, the quiz goes on
+            from course.grading.tracking import record_quiz
+
+            record_quiz(self.name, index, len(self.questions), result.correct)
         mark = "✔" if result.correct else "✘"
         color = "#1a7f37" if result.correct else "#b42318"
         verdict = "Correct." if result.correct else "Not quite."

@@ -3,7 +3,7 @@
 The command line is :func:`course_tools.lab.build_command` (what ``make lab`` runs: token
 authentication on, ``--allow-root`` as root, the repository as root dir), plus a few
 options that keep a test run clean: temporary config, runtime, settings and workspace
-folders (no earlier workspace restored, nothing written to the user's ``~/.jupyter``),
+folders, a temporary learner progress file (no earlier workspace restored, nothing written to the user's ``~/.jupyter``),
 checkpoints outside the repository, no autosave, no news feed and no update check.
 
 The runtime folder is ours, so the kernels' connection files are there: the tests talk
@@ -61,6 +61,7 @@ class LabServer:
         self.token = secrets.token_hex(24)
         self.runtime_dir = self.workdir / "runtime"
         self.log_path = self.workdir / "lab.log"
+        self.progress_path = self.workdir / "progress.json"
         self.process = None
         self._log = None
 
@@ -86,6 +87,7 @@ class LabServer:
             JUPYTER_CONFIG_DIR=str(self.workdir / "config"),
             JUPYTER_RUNTIME_DIR=str(self.runtime_dir),
             PYTHONDONTWRITEBYTECODE="1",
+            HSML_PROGRESS_FILE=str(self.progress_path),  # the kernels' learner progress (course.grading.tracking)
         )
         self._log = self.log_path.open("w")
         self.process = subprocess.Popen(
