@@ -123,10 +123,13 @@ print(
 def psi_terms(reference, current):
     ### BEGIN SOLUTION
     reference, current = np.asarray(reference, dtype=float), np.asarray(current, dtype=float)
+    # the bins come from the reference only: the same bins for every week compared with it
     edges = np.unique(np.quantile(reference, np.arange(1, N_BINS) / N_BINS))
     n_bins = edges.size + 1
+    # side="right": a value equal to an edge goes to the bin above; values beyond the edges fall in the outer bins
     r = np.bincount(np.searchsorted(edges, reference, side="right"), minlength=n_bins) / reference.size
     c = np.bincount(np.searchsorted(edges, current, side="right"), minlength=n_bins) / current.size
+    # an empty bin would make ln(c / r) infinite: floor both samples' shares
     r, c = np.maximum(r, PSI_FLOOR), np.maximum(c, PSI_FLOOR)
     return (c - r) * np.log(c / r)
     ### END SOLUTION
@@ -237,7 +240,9 @@ def first_alarm(weekly_psi, threshold, start_day):
     weeks, values = list(weekly_psi.index), list(weekly_psi)
     for k in range(1, len(weeks)):
         week = int(weeks[k])
-        if values[k] >= threshold and values[k - 1] >= threshold and 7 * week + 6 >= start_day:
+        fires = values[k] >= threshold and values[k - 1] >= threshold  # this week and the one before
+        if fires and 7 * week + 6 >= start_day:  # a week that ends before the start is a false alarm
+            # from the beginning of start_day to the end of the week's last day (7 * week + 6)
             return week, 7 * week + 7 - start_day
     return None, None
     ### END SOLUTION
@@ -283,6 +288,8 @@ _expect.equal(
 def estimated_precision(proba, alerts, weeks):
     ### BEGIN SOLUTION
     proba, alerts, weeks = np.asarray(proba, dtype=float), np.asarray(alerts, dtype=bool), np.asarray(weeks)
+    # each alert is a fraud with probability p: the expected share of frauds among the alerts is their mean p.
+    # NaN for the other payments keeps every week in the groups (a week without alerts averages to NaN)
     return pd.Series(np.where(alerts, proba, np.nan)).groupby(weeks).mean()
     ### END SOLUTION
 
@@ -333,8 +340,10 @@ _expect.array_close(_gap.to_numpy(dtype=float)[[0, 2]], [0.5, 0.3], atol=1e-12, 
 # %% answer id=07-policy-answer
 ### BEGIN SOLUTION
 def training_set(day):
+    # on `day` the labels are known up to LABEL_DELAY_DAYS before it: the window ends there
     end = day - LABEL_DELAY_DAYS
     rows = ((bank["day"] >= end - WINDOW_DAYS) & (bank["day"] < end)).to_numpy()
+    # the labels as known on `day`, not the eventual truth: a fraud reported later counts as genuine
     known = labels_as_of(bank, START_DATE + pd.Timedelta(days=day), maturity_days=LABEL_DELAY_DAYS)
     return rows, known[rows].to_numpy(dtype=int)
 
@@ -342,6 +351,7 @@ def training_set(day):
 def policy_cost(retrain_days):
     day = bank["day"].to_numpy()
     total = 0.0
+    # each model scores from its retrain day until the next retrain (the last one until the end)
     for start, end in zip(retrain_days, list(retrain_days[1:]) + [N_DAYS]):
         rows, labels = training_set(start)
         model = fit_model(X[rows], labels)
