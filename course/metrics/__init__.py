@@ -17,6 +17,7 @@
 
 from course.metrics.auc import pairwise_roc_auc, prevalence_weights, trapezoid_pr_auc
 from course.metrics.bootstrap import BootstrapResult, DayBootstrap, day_bootstrap
+from course.metrics.costs import CostModel, capacity_threshold, check_cost_model, cost_curve, least_cost_threshold
 from course.metrics.drift import (
     PSI_FLOOR,
     AlarmTiming,
@@ -27,7 +28,6 @@ from course.metrics.drift import (
     population_stability_index,
     psi_by_period,
 )
-from course.metrics.costs import CostModel, capacity_threshold, check_cost_model, cost_curve, least_cost_threshold
 from course.metrics.prevalence import PrevalenceSampler
 from course.metrics.ranking import card_precision_at_k, daily_precision_at_k, precision_at_k, recall_at_k
 from course.metrics.threshold_sweep import ThresholdResult, ThresholdSweep
