@@ -82,7 +82,7 @@ WRONG_ANSWERS = {
     "07-psi-answer": {
         "bins from the current week instead of the reference": _psi(binned="current"),
         "a zero bin gives infinity (no floor)": _psi(floor="pass"),
-        "a value on an edge goes to the bin below it": _psi(side="left"),
+        "PSI terms without the log ratio": _psi(term="c - r"),
     },
     "07-alarm-answer": {
         "an alarm before the drift's start taken as the detection": _alarm(after="True"),
