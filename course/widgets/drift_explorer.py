@@ -192,9 +192,8 @@ class DriftExplorer(Explorer):
         self.precision_line = line(ax_precision, color="k", marker=".", label="precision, labels")
         self.estimated_share_line = line(ax_precision, color="C1", linestyle="--", label="caught, estimated")
         self.share_line = line(ax_precision, color="C1", marker=".", label="caught, labels")
-        self.calm_line = self._animate(
-            ax_cost.plot(weeks, data.calm_cumulative_cost, color="0.6", linestyle=":", label="no drift")[0]
-        )
+        # the world without drift never changes: drawn once, with the axes
+        self.calm_line = ax_cost.plot(weeks, data.calm_cumulative_cost, color="0.6", linestyle=":", label="no drift")[0]
         self.cost_lines = {
             policy: line(ax_cost, color=_POLICY_STYLE.get(policy, "C5"), label=policy) for policy in data.policies
         }
