@@ -37,6 +37,7 @@ lab: setup
 # Browser tests need a Chromium: installed when missing and possible, else they are SKIPPED with the reason.
 test: setup lint
 	@bash scripts/ensure_chromium.sh
+	@bash scripts/ensure_bubblewrap.sh
 	@$(PY) -m pytest; status=$$?; if [ $$status -eq 5 ]; then \
 	  echo "make test: FAILED, pytest collected no tests (exit status 5): a run that tests nothing is a failure." >&2; fi; \
 	exit $$status
@@ -92,6 +93,7 @@ clean:
 GRADE = $(PY) -m course_tools.grading
 release autograde feedback: setup
 	@test -n "$(A)" || { echo "usage: make $@ A=<assignment>, e.g. make $@ A=00_warm_up" >&2; exit 2; }
+	@if [ "$@" = autograde ]; then bash scripts/ensure_bubblewrap.sh; fi
 	$(GRADE) $@ $(A)
 collect: setup
 	@test -n "$(A)" -a -n "$(FROM)" || { echo "usage: make collect A=<assignment> FROM=<folder>/<student>/<assignment>.ipynb" >&2; exit 2; }

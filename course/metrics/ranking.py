@@ -9,19 +9,16 @@ value of breaking the ties at random, and does not depend on the row order.
 
 from __future__ import annotations
 
-from numbers import Integral
-
 import numpy as np
 import pandas as pd
 
-from course._validation import check_binary_labels, check_same_length, check_scores
+from course._validation import check_binary_labels, check_same_length, check_scalar, check_scores
 
 __all__ = ["precision_at_k", "recall_at_k", "card_precision_at_k", "daily_precision_at_k"]
 
 
 def _check_k(k, n, what="transactions"):
-    if isinstance(k, bool) or not isinstance(k, Integral) or k < 1:
-        raise ValueError(f"k must be a positive int (the number of alerts reviewed), got {k!r}.")
+    k = check_scalar(k, "k", int, min_val=1)
     if k > n:
         raise ValueError(f"k={k} is larger than the number of {what} ({n}): there are not k to review.")
     return int(k)
@@ -161,8 +158,7 @@ def card_precision_at_k(y_true, y_score, *, card_ids, days, k):
     cards = _check_ids(card_ids, "card_ids")
     day_values = _check_ids(days, "days")
     check_same_length(card_ids=cards, days=day_values, y_true=labels, y_score=scores)
-    if isinstance(k, bool) or not isinstance(k, Integral) or k < 1:
-        raise ValueError(f"k must be a positive int (the number of cards reviewed per day), got {k!r}.")
+    k = check_scalar(k, "k", int, min_val=1)
 
     frame = pd.DataFrame({"day": day_values, "card": cards, "fraud": labels, "score": scores})
     per_card = frame.groupby(["day", "card"], sort=False, observed=True).agg(

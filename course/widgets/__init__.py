@@ -14,6 +14,7 @@ Every explorer can be driven from code: set a control's ``value`` and read
 from course.widgets.base import Explorer
 from course.widgets.class_imbalance_explorer import ImbalanceExplorer
 from course.widgets.drift_explorer import DriftExplorer
+from course.widgets.late_labels_explorer import LateLabelExplorer
 from course.widgets.pr_auc_vs_roc_auc_explorer import BaseRateExplorer
 from course.widgets.quiz import NumericQuestion, Quiz, QuizQuestion
 from course.widgets.thresholds_and_costs_explorer import ThresholdExplorer
@@ -23,6 +24,7 @@ __all__ = [
     "ThresholdExplorer",
     "BaseRateExplorer",
     "ImbalanceExplorer",
+    "LateLabelExplorer",
     "DriftExplorer",
     "Quiz",
     "QuizQuestion",

@@ -32,12 +32,15 @@ def _collect(args, course):
 
 
 def _autograde(args, course):
-    print(f"Autograding {args.assignment} (each submission runs in a fresh kernel)...", flush=True)
+    print(f"Autograding {args.assignment} (each submission runs in a fresh sandboxed kernel)...", flush=True)
     report = pipeline.autograde(course, args.assignment, args.student or None, timeout=args.timeout)
     _print(report.lines())
     if report.failed:
         print("What to do with a FAILED submission: docs/INSTRUCTORS.md, 'A submission that fails to grade'.")
-    return 1 if report.failed else 0
+    flagged = [r for r in report.results if r.flags]
+    if flagged:
+        print("What to do with a FLAGGED submission: docs/INSTRUCTORS.md, 'Flagged submissions'.")
+    return 1 if report.failed or flagged else 0
 
 
 def _feedback(args, course):

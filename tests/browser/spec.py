@@ -131,6 +131,17 @@ IMBALANCE_EXPLORER = WidgetKind(
     engine=None,
 )
 
+LATE_LABEL_EXPLORER = WidgetKind(
+    name="LateLabelExplorer",
+    slider="As of",
+    slider_attribute="as_of_slider",
+    engine=(
+        "from course.lessons.late_labels import late_label_numbers\n"
+        "numbers = late_label_numbers(explorer.positions, explorer.as_of_slider.value,\n"
+        "                             explorer.maturity_slider.value, explorer.metric_buttons.value)\n"
+    ),
+)
+
 DRIFT_EXPLORER = WidgetKind(
     name="DriftExplorer",
     slider="Week",
@@ -167,6 +178,8 @@ NOTEBOOKS = {
         drag_to=0.25,
         inputs=(("Review cost", 7.5), ("Capacity/day", 12)),
     ),
+    # starts the morning after the scored period (left), precision, labels known so far; right = later dates
+    "05_late_labels": MainWidget(LATE_LABEL_EXPLORER, presses=5, drag_to=0.5),
     # starts at week 10 (the deployment) of the concept drift from day 84; right = later weeks
     "07_drift": MainWidget(DRIFT_EXPLORER, presses=5, drag_to=0.9),
 }

@@ -40,6 +40,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import nbformat
+import psutil
+from attacks import ATTACK_ASSIGNMENT, MARKER, attack_submissions
 
 from course_tools.grading import pipeline
 from course_tools.grading.cells import (
@@ -70,6 +72,8 @@ WORKING_FOLDERS = (
     "gradebook.db",
     "grades.csv",
     ".nbgrader.log",
+    "logs",
+    "flags.json",
     ".exchange",
     "__pycache__",
 )
@@ -133,6 +137,10 @@ class Batch:
     reports: dict = field(default_factory=dict)
     grades: dict = field(default_factory=dict)
     timings: dict = field(default_factory=dict)
+    attacks: set[str] = field(default_factory=set)  # students of attacks.py (one assignment only)
+    source_before: dict = field(default_factory=dict)  # file -> bytes of source/<assignment>/ before grading
+    source_after: dict = field(default_factory=dict)
+    leftover: list[str] = field(default_factory=list)  # processes of attacks alive after autograde
     progress_before: str = ""  # the learner's progress file before and after grading
     progress_after: str | None = None
 
@@ -227,8 +235,13 @@ def build_batch(assignment: str, root: Path) -> Batch:
         for k, (which, code) in enumerate(cases.items(), start=1):
             batch.right_plan.setdefault(f"right-{k}", {})[answer_id] = which
             students.setdefault(f"right-{k}", {})[answer_id] = code
+    wrong_1 = dict(students.get("wrong-1", {}))
     for student in [*batch.wrong_plan, *batch.right_plan]:
         students[student] = fill(released, {**solution, **students[student]})
+    if assignment == ATTACK_ASSIGNMENT:
+        attacks = attack_submissions(root, assignment, released, solution, wrong_1, fill)
+        batch.attacks = set(attacks)
+        students.update(attacks)
     if groups:
         edited, removed = groups[0], groups[1] if len(groups) > 1 else groups[0]
         batch.tampered = {edited.test_ids[0]: "assert True", removed.test_ids[-1]: "deleted"}
@@ -254,6 +267,7 @@ def build_batch(assignment: str, root: Path) -> Batch:
     direct = course.folder("submitted", "not-json-direct", assignment)
     direct.mkdir(parents=True)
     (direct / f"{names[0]}.ipynb").write_text(NOT_JSON, encoding="utf-8")
+    batch.source_before = _files(course.folder("source", assignment=assignment))
     progress_file = root.parent / f"progress-{assignment}.json"  # inherited by the grading kernels
     batch.progress_before = _all_passed_progress(source)
     progress_file.write_text(batch.progress_before, encoding="utf-8")
@@ -268,6 +282,8 @@ def build_batch(assignment: str, root: Path) -> Batch:
         else:
             os.environ["HSML_PROGRESS_FILE"] = saved_progress_env
     timings["autograde"] = time.perf_counter() - start
+    batch.leftover = _end_attack_processes()
+    batch.source_after = _files(course.folder("source", assignment=assignment))
     batch.progress_after = progress_file.read_text(encoding="utf-8") if progress_file.exists() else None
     start = time.perf_counter()
     batch.reports["feedback"] = pipeline.feedback(course, assignment)
@@ -275,6 +291,23 @@ def build_batch(assignment: str, root: Path) -> Batch:
     batch.reports["grades"] = pipeline.export_grades(course)
     batch.grades = pipeline.cell_grades(course, assignment)
     return batch
+
+
+def _files(folder: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def _end_attack_processes() -> list[str]:
+    """Kill every process an attack started that is still alive; their command lines."""
+    found = []
+    for process in psutil.process_iter(["cmdline"]):
+        if MARKER in (process.info["cmdline"] or []):
+            found.append(" ".join(process.info["cmdline"])[:200])
+            try:
+                process.kill()
+            except psutil.Error:
+                pass
+    return found
 
 
 def timed_build(assignment: str, root: Path) -> Batch:

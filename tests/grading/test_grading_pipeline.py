@@ -169,8 +169,9 @@ def test_malformed_submissions_are_reported_kept_and_the_rest_is_graded(batch):
     assert not batch.course.folder("submitted", "not-json", batch.assignment).exists()
 
     report = batch.reports["autograde"]
-    assert [r.student for r in report.failed] == ["not-json-direct"]
-    assert "not valid notebook JSON" in report.failed[0].reason
+    failed = [r for r in report.failed if r.student not in batch.attacks]  # attacks.py has its own tests
+    assert [r.student for r in failed] == ["not-json-direct"]
+    assert "not valid notebook JSON" in failed[0].reason
     graded = {r.student for r in report.results if r.graded}
     assert {
         "solution",

@@ -129,7 +129,7 @@ def test_least_cost_respects_capacity():
     ],
 )
 def test_cost_model_validation(kwargs, message):
-    with pytest.raises(ValueError, match=message):
+    with pytest.raises((TypeError, ValueError), match=message):
         CostModel(**kwargs)
 
 
@@ -147,3 +147,16 @@ def test_capacity_threshold_needs_timestamps_and_a_positive_capacity():
         capacity_threshold(sweep, 5)
     with pytest.raises(ValueError, match="capacity_per_day"):
         capacity_threshold(sweep, -1)
+
+
+def test_a_cost_model_that_is_not_one_is_a_clear_type_error():
+    sweep = ThresholdSweep([0, 1, 0, 1], [0.1, 0.9, 0.2, 0.7], amounts=[5.0, 10.0, 5.0, 20.0])
+    for call in (
+        lambda: sweep.at(0.5, cost_model="x"),
+        lambda: sweep.at([0.2, 0.5], cost_model={"review_cost": 1}),
+        lambda: least_cost_threshold(sweep, "x"),
+    ):
+        with pytest.raises(TypeError, match="cost_model must be a course.metrics.CostModel, got"):
+            call()
+    with pytest.raises(TypeError, match="sweep must be a course.metrics.ThresholdSweep"):
+        least_cost_threshold("sweep", CostModel())
