@@ -11,6 +11,7 @@
   ROC-AUC and PR curves under rare fraud.
 - :class:`PrevalenceSampler`: the same data at another base rate, by subsampling one class.
 - :class:`DayBootstrap`, :func:`day_bootstrap`: intervals from resampling whole days.
+- :func:`optimism`: a ranking metric in validation and at launch, and their gap (module 04).
 - :func:`population_stability_index`, :func:`psi_by_period`, :func:`ks_by_period`,
   :func:`control_limits`, :func:`first_alarm`: model-free drift monitors (module 07).
 """
@@ -28,6 +29,7 @@ from course.metrics.drift import (
     population_stability_index,
     psi_by_period,
 )
+from course.metrics.optimism import RANKING_METRICS, Optimism, optimism
 from course.metrics.prevalence import PrevalenceSampler
 from course.metrics.ranking import card_precision_at_k, daily_precision_at_k, precision_at_k, recall_at_k
 from course.metrics.threshold_sweep import ThresholdResult, ThresholdSweep
@@ -51,6 +53,9 @@ __all__ = [
     "BootstrapResult",
     "DayBootstrap",
     "day_bootstrap",
+    "RANKING_METRICS",
+    "Optimism",
+    "optimism",
     "PSI_FLOOR",
     "population_stability_index",
     "psi_by_period",

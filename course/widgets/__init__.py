@@ -13,6 +13,7 @@ Every explorer can be driven from code: set a control's ``value`` and read
 
 from course.widgets.base import Explorer
 from course.widgets.class_imbalance_explorer import ImbalanceExplorer
+from course.widgets.data_leakage_explorer import LeakageExplorer
 from course.widgets.drift_explorer import DriftExplorer
 from course.widgets.late_labels_explorer import LateLabelExplorer
 from course.widgets.pr_auc_vs_roc_auc_explorer import BaseRateExplorer
@@ -29,4 +30,5 @@ __all__ = [
     "Quiz",
     "QuizQuestion",
     "NumericQuestion",
+    "LeakageExplorer",
 ]

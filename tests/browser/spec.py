@@ -131,6 +131,14 @@ IMBALANCE_EXPLORER = WidgetKind(
     engine=None,
 )
 
+# Keeps the precomputed table only: the notebook's protocols (`results`) feed the engine.
+LEAKAGE_EXPLORER = WidgetKind(
+    name="LeakageExplorer",
+    slider="Leak",
+    slider_attribute="leak_slider",
+    engine=None,
+)
+
 LATE_LABEL_EXPLORER = WidgetKind(
     name="LateLabelExplorer",
     slider="As of",
@@ -177,6 +185,17 @@ NOTEBOOKS = {
         presses=5,
         drag_to=0.25,
         inputs=(("Review cost", 7.5), ("Capacity/day", 12)),
+    ),
+    # slider positions: the 7 leaks of course.lessons.data_leakage.LEAKS, from "none" (left); version "leaky"
+    "04_data_leakage": MainWidget(
+        LEAKAGE_EXPLORER,
+        presses=5,
+        drag_to=0.3,
+        engine=(
+            "from course.lessons.data_leakage import leak_numbers\n"
+            "numbers = leak_numbers(results, explorer.leak_slider.value, explorer.version.value,\n"
+            "                       leaks=explorer.leaks)\n"
+        ),
     ),
     # starts the morning after the scored period (left), precision, labels known so far; right = later dates
     "05_late_labels": MainWidget(LATE_LABEL_EXPLORER, presses=5, drag_to=0.5),
