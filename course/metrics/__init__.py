@@ -15,6 +15,8 @@
 - :func:`expected_loss_decisions`: flag when p x (amount + friction) >= review + friction.
 - :func:`reliability_table`, :func:`expected_calibration_error`, :func:`ece_noise_floor`,
   :func:`calibration_report`, :func:`fraud_forecast`: are the probabilities right (module 06)?
+- :func:`population_stability_index`, :func:`psi_by_period`, :func:`ks_by_period`,
+  :func:`control_limits`, :func:`first_alarm`: model-free drift monitors (module 07).
 """
 
 from course.metrics.auc import pairwise_roc_auc, prevalence_weights, trapezoid_pr_auc
@@ -33,6 +35,16 @@ from course.metrics.costs import (
     cost_curve,
     expected_loss_decisions,
     least_cost_threshold,
+)
+from course.metrics.drift import (
+    PSI_FLOOR,
+    AlarmTiming,
+    ControlLimits,
+    control_limits,
+    first_alarm,
+    ks_by_period,
+    population_stability_index,
+    psi_by_period,
 )
 from course.metrics.optimism import RANKING_METRICS, Optimism, optimism
 from course.metrics.prevalence import PrevalenceSampler
@@ -67,4 +79,12 @@ __all__ = [
     "ece_noise_floor",
     "calibration_report",
     "fraud_forecast",
+    "PSI_FLOOR",
+    "population_stability_index",
+    "psi_by_period",
+    "ks_by_period",
+    "ControlLimits",
+    "control_limits",
+    "AlarmTiming",
+    "first_alarm",
 ]
