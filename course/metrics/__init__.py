@@ -12,11 +12,40 @@
 - :class:`PrevalenceSampler`: the same data at another base rate, by subsampling one class.
 - :class:`DayBootstrap`, :func:`day_bootstrap`: intervals from resampling whole days.
 - :func:`optimism`: a ranking metric in validation and at launch, and their gap (module 04).
+- :func:`expected_loss_decisions`: flag when p x (amount + friction) >= review + friction.
+- :func:`reliability_table`, :func:`expected_calibration_error`, :func:`ece_noise_floor`,
+  :func:`calibration_report`, :func:`fraud_forecast`: are the probabilities right (module 06)?
+- :func:`population_stability_index`, :func:`psi_by_period`, :func:`ks_by_period`,
+  :func:`control_limits`, :func:`first_alarm`: model-free drift monitors (module 07).
 """
 
 from course.metrics.auc import pairwise_roc_auc, prevalence_weights, trapezoid_pr_auc
 from course.metrics.bootstrap import BootstrapResult, DayBootstrap, day_bootstrap
-from course.metrics.costs import CostModel, capacity_threshold, check_cost_model, cost_curve, least_cost_threshold
+from course.metrics.calibration import (
+    calibration_report,
+    ece_noise_floor,
+    expected_calibration_error,
+    fraud_forecast,
+    reliability_table,
+)
+from course.metrics.costs import (
+    CostModel,
+    capacity_threshold,
+    check_cost_model,
+    cost_curve,
+    expected_loss_decisions,
+    least_cost_threshold,
+)
+from course.metrics.drift import (
+    PSI_FLOOR,
+    AlarmTiming,
+    ControlLimits,
+    control_limits,
+    first_alarm,
+    ks_by_period,
+    population_stability_index,
+    psi_by_period,
+)
 from course.metrics.optimism import RANKING_METRICS, Optimism, optimism
 from course.metrics.prevalence import PrevalenceSampler
 from course.metrics.ranking import card_precision_at_k, daily_precision_at_k, precision_at_k, recall_at_k
@@ -44,4 +73,18 @@ __all__ = [
     "RANKING_METRICS",
     "Optimism",
     "optimism",
+    "expected_loss_decisions",
+    "reliability_table",
+    "expected_calibration_error",
+    "ece_noise_floor",
+    "calibration_report",
+    "fraud_forecast",
+    "PSI_FLOOR",
+    "population_stability_index",
+    "psi_by_period",
+    "ks_by_period",
+    "ControlLimits",
+    "control_limits",
+    "AlarmTiming",
+    "first_alarm",
 ]

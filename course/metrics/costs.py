@@ -21,7 +21,14 @@ import numpy as np
 from course._validation import check_scalar
 from course.metrics.threshold_sweep import ThresholdSweep, evenly_spaced_index
 
-__all__ = ["CostModel", "check_cost_model", "least_cost_threshold", "capacity_threshold", "cost_curve"]
+__all__ = [
+    "CostModel",
+    "check_cost_model",
+    "least_cost_threshold",
+    "capacity_threshold",
+    "cost_curve",
+    "expected_loss_decisions",
+]
 
 
 def _check_money(value, name, *, allow_none=False, strictly_positive=False):
@@ -287,3 +294,59 @@ def cost_curve(sweep, cost_model, *, max_points=2000):
         "cost_flag_nothing": sweep.cost_flag_nothing(cost_model),
         "capacity_threshold": capacity,
     }
+
+
+def expected_loss_decisions(y_prob, *, amounts=None, cost_model=None):
+    """Flag each transaction whose expected loss if let through exceeds the cost of an alert.
+
+    With a calibrated fraud probability ``p``, an alert costs ``review + (1 - p) * friction``
+    (every alert is reviewed; a genuine one also costs friction) and letting the payment
+    through costs ``p * loss`` (the amount, or the fixed ``fraud_loss``). Flag when the alert
+    is not dearer::
+
+        review + (1 - p) friction <= p loss   <=>   p (loss + friction) >= review + friction
+
+    So each transaction gets its own break-even probability,
+    ``(review + friction) / (loss + friction)``: a large payment is flagged at a lower
+    probability than a small one. The rule is only as good as the probabilities: with a
+    rebalanced or stale model, ``p`` is not a probability of fraud and the rule flags the
+    wrong payments (module 06). The capacity of the team is not taken into account.
+
+    Parameters
+    ----------
+    y_prob : array-like of shape (n,)
+        Fraud probabilities, in [0, 1].
+    amounts : array-like of shape (n,), default=None
+        Transaction amounts; needed when ``cost_model.fraud_loss == "amount"``.
+    cost_model : CostModel, default=None
+        ``None`` means ``CostModel()`` (review 3, friction 5, a missed fraud costs its amount).
+
+    Returns
+    -------
+    numpy.ndarray of bool, shape (n,)
+        True for the transactions to flag.
+
+    Examples
+    --------
+    >>> from course.metrics import CostModel, expected_loss_decisions
+    >>> # break-even: (3 + 5) / (amount + 5) -> 0.0615 for 125, 0.5333 for 10
+    >>> expected_loss_decisions([0.07, 0.07, 0.6], amounts=[125.0, 10.0, 10.0], cost_model=CostModel())
+    array([ True, False,  True])
+    """
+    from course._validation import check_amounts, check_same_length
+    from course.metrics.calibration import check_probabilities
+
+    cost_model = check_cost_model(cost_model, default=CostModel())
+    probabilities = check_probabilities(y_prob)
+    if cost_model.uses_amounts:
+        if amounts is None:
+            raise ValueError(
+                'CostModel(fraud_loss="amount") needs the transaction amounts: pass amounts=... '
+                "(or use a fixed fraud_loss, e.g. CostModel(fraud_loss=150.0))."
+            )
+        loss = check_amounts(amounts)
+        check_same_length(y_prob=probabilities, amounts=loss)
+    else:
+        loss = cost_model.fraud_loss
+    friction = cost_model.friction_cost
+    return probabilities * (loss + friction) >= cost_model.review_cost + friction

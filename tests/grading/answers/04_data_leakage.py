@@ -97,12 +97,8 @@ WRONG_ANSWERS = {
         "launch minus validation (the sign of the optimism flipped)": _OPTIMISM.format(
             rates=_LOOKUP, result="average_precision_score(launch_frame['is_fraud'], scores) - validation_ap"
         ),
-        "ROC-AUC at launch instead of average precision": _OPTIMISM.format(
-            rates=_LOOKUP,
-            result=(
-                "validation_ap - __import__('sklearn.metrics').metrics.roc_auc_score(launch_frame['is_fraud'], scores)"
-            ),
-        ),
+        "ROC-AUC at launch instead of average precision": "from sklearn.metrics import roc_auc_score\n\n"
+        + _OPTIMISM.format(rates=_LOOKUP, result="validation_ap - roc_auc_score(launch_frame['is_fraud'], scores)"),
     },
 }
 
