@@ -21,7 +21,8 @@ Every setting comes from the environment (defaults in brackets); no secret is wr
 - HSML_HUB_INSTRUCTORS: comma-separated hub user names: admins, and the only users who reach the formgrader.
 - HSML_COURSE_DIR: the instructor's course folder (a copy of autograded/ with its nbgrader_config.py);
   when set, the formgrader runs as the hub service /services/formgrader/ in that folder, with
-  HSML_GRADEBOOK_URL (the gradebook; PostgreSQL on a hub) passed on.
+  HSML_GRADEBOOK_URL (the gradebook; PostgreSQL on a hub) passed on, as the unix account
+  HSML_FORMGRADER_USER (unset: as the hub's own user, root; for a trial or the test only).
 - Login: HSML_HUB_SHARED_PASSWORD (and HSML_HUB_INSTRUCTOR_PASSWORD, 32+ characters) switch on
   JupyterHub's SharedPasswordAuthenticator (for a trial or the end-to-end test only). Otherwise
   set your institution's authenticator (OAuthenticator, LTI) in a file named by HSML_HUB_EXTRA_CONFIG.
@@ -89,19 +90,21 @@ if env("HSML_COURSE_DIR"):
     if env("HSML_GRADEBOOK_URL"):
         service_env["HSML_GRADEBOOK_URL"] = env("HSML_GRADEBOOK_URL")
     formgrader_cmd = [str(course_bin / "jupyterhub-singleuser"), "--ServerApp.terminals_enabled=False"]
-    if os.geteuid() == 0:
-        # docs/COHORTS.md: on a real machine, run the formgrader as a grader account of its own
-        formgrader_cmd.append("--allow-root")
-    services.append(
-        {
-            "name": "formgrader",
-            "url": env("HSML_FORMGRADER_URL", "http://127.0.0.1:9999"),
-            "command": formgrader_cmd,
-            "cwd": env("HSML_COURSE_DIR"),
-            "environment": service_env,
-            "oauth_no_confirm": True,
-        }
-    )
+    formgrader = {
+        "name": "formgrader",
+        "url": env("HSML_FORMGRADER_URL", "http://127.0.0.1:9999"),
+        "command": formgrader_cmd,
+        "cwd": env("HSML_COURSE_DIR"),
+        "environment": service_env,
+        "oauth_no_confirm": True,
+    }
+    if env("HSML_FORMGRADER_USER"):
+        # a unix account of its own that owns the course folder (docs/COHORTS.md); the course's
+        # environment and its Python must then be readable by it (not under /root)
+        formgrader["user"] = env("HSML_FORMGRADER_USER")
+    elif os.geteuid() == 0:
+        formgrader_cmd.append("--allow-root")  # the hub's own user: a trial or the test only
+    services.append(formgrader)
     c.JupyterHub.load_groups = {"instructors": {"users": sorted(instructors)}}
     roles.append(
         {
