@@ -101,6 +101,7 @@ $(HUB_PROXY): deploy/hub/proxy/package.json deploy/hub/proxy/package-lock.json
 # The cohort end to end (root, bubblewrap, npm, PostgreSQL 15; a few minutes): PostgreSQL, JupyterHub,
 # three learners through nbgrader's exchange, grading, feedback, the per-question export, the formgrader.
 test-hub: hub-env
+	@bash scripts/ensure_bubblewrap.sh
 	@bash scripts/ensure_chromium.sh
 	$(PY) -m pytest tests/hub -m hub -v
 
