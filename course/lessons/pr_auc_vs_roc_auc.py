@@ -12,7 +12,7 @@ import pandas as pd
 from sklearn.metrics import average_precision_score, roc_auc_score
 
 from course._validation import check_binary_labels, check_same_length, check_scores
-from course.metrics import card_precision_at_k, daily_precision_at_k
+from course.metrics import card_precision_at_k, daily_precision_at_k, expected_random_average_precision
 
 __all__ = ["compare_rankings", "prevalence_grid", "base_rate_numbers"]
 
@@ -32,14 +32,16 @@ def compare_rankings(y_true, scores, *, days, card_ids, k, max_fpr=0.01):
         Alerts (transactions or cards) reviewed per day.
     max_fpr : float, default=0.01
         Upper false-positive rate of the partial ROC-AUC (``roc_auc_score(max_fpr=...)``,
-        McClish-standardized: 0.5 = no skill, 1 = perfect).
+        standardized by McClish's correction: the raw area up to ``max_fpr`` is rescaled so
+        that 0.5 = no skill and 1 = perfect, as the full ROC-AUC).
 
     Returns
     -------
     pandas.DataFrame
         Index: the model names. Columns: ``roc_auc``, ``partial_roc_auc``,
-        ``average_precision``, ``precision_at_k`` (daily, transactions) and
-        ``card_precision_at_k`` (daily, cards).
+        ``average_precision``, ``daily_precision_at_k`` (k transactions a day, averaged over
+        days) and ``card_precision_at_k`` (k cards a day, cards detected on earlier days left
+        out: :func:`course.metrics.card_precision_at_k`).
 
     Examples
     --------
@@ -47,10 +49,10 @@ def compare_rankings(y_true, scores, *, days, card_ids, k, max_fpr=0.01):
     >>> y = [1, 0, 0, 1, 0, 0]
     >>> table = compare_rankings(y, {"a": [0.9, 0.1, 0.2, 0.8, 0.3, 0.4], "b": [0.1, 0.9, 0.2, 0.8, 0.3, 0.4]},
     ...                          days=[1, 1, 1, 2, 2, 2], card_ids=[7, 8, 9, 7, 8, 9], k=1, max_fpr=0.5)
-    >>> table[["roc_auc", "average_precision", "precision_at_k"]].round(3)
-       roc_auc  average_precision  precision_at_k
-    a    1.000              1.000             1.0
-    b    0.375              0.417             0.5
+    >>> table[["roc_auc", "average_precision", "daily_precision_at_k"]].round(3)
+       roc_auc  average_precision  daily_precision_at_k
+    a    1.000              1.000                   1.0
+    b    0.375              0.417                   0.5
     """
     labels = check_binary_labels(y_true)
     if not isinstance(scores, dict) or not scores:
@@ -65,7 +67,7 @@ def compare_rankings(y_true, scores, *, days, card_ids, k, max_fpr=0.01):
             "roc_auc": roc_auc_score(labels, model_scores),
             "partial_roc_auc": roc_auc_score(labels, model_scores, max_fpr=max_fpr),
             "average_precision": average_precision_score(labels, model_scores),
-            "precision_at_k": daily_precision_at_k(labels, model_scores, days=days, k=k),
+            "daily_precision_at_k": daily_precision_at_k(labels, model_scores, days=days, k=k),
             "card_precision_at_k": card_precision_at_k(labels, model_scores, card_ids=card_ids, days=days, k=k),
         }
     return pd.DataFrame.from_dict(rows, orient="index").astype(np.float64)
@@ -111,9 +113,13 @@ def base_rate_numbers(sweep, sampler, prevalence, *, max_points=2000):
     """What the explorer shows at one prevalence (pure function).
 
     Returns ``(numbers, curves)``: ``numbers`` has prevalence (realized), target_prevalence,
-    natural_prevalence, frauds, genuines, roc_auc, average_precision and
-    no_skill_average_precision (= the realized prevalence: the AP of random scores);
-    ``curves`` has ``fpr``, ``tpr``, ``precision``, ``recall`` (at most ``max_points``).
+    natural_prevalence, frauds, genuines, roc_auc, average_precision, and two levels of
+    no skill: constant_score_average_precision (the AP of a constant score: exactly the
+    realized prevalence) and random_scores_average_precision (the *expected* AP of random
+    scores, :func:`course.metrics.expected_random_average_precision`: above the prevalence
+    when the sample holds few frauds, e.g. about 1.5 times it with 20 frauds among 67,000
+    payments, and close to it with hundreds); ``curves`` has ``fpr``, ``tpr``,
+    ``precision``, ``recall`` (at most ``max_points``).
 
     Parameters
     ----------
@@ -146,6 +152,8 @@ def base_rate_numbers(sweep, sampler, prevalence, *, max_points=2000):
     (0.86, 0.84)
     >>> round(rare["average_precision"], 2), round(common["average_precision"], 2)  # falls
     (0.25, 0.63)
+    >>> rare["frauds"], round(rare["constant_score_average_precision"], 4), round(rare["random_scores_average_precision"], 4)
+    (32, 0.01, 0.0124)
     """
     frauds, genuines = sampler.counts(prevalence)
     if (frauds, genuines) == (sampler.n_frauds, sampler.n_genuines):
@@ -162,6 +170,7 @@ def base_rate_numbers(sweep, sampler, prevalence, *, max_points=2000):
         "genuines": sub.n_negatives,
         "roc_auc": sub.roc_auc(),
         "average_precision": sub.average_precision(),
-        "no_skill_average_precision": sub.prevalence,
+        "constant_score_average_precision": sub.prevalence,
+        "random_scores_average_precision": expected_random_average_precision(sub.n_positives, len(sub)),
     }
     return numbers, {"fpr": fpr, "tpr": tpr, "precision": precision, "recall": recall}

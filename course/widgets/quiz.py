@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import html
 import math
+import re
 from dataclasses import dataclass
 from numbers import Real
 
@@ -90,14 +91,38 @@ class QuizQuestion:
         return _feedback(value == self.answer, self.explanation)
 
 
+_THOUSANDS = re.compile(r"[+-]?[1-9]\d{0,2}(,\d{3})+(\.\d*)?")  # 1,200 or 12,345.5: commas group thousands
+
+
+def _normalize_number_text(value):
+    """Text of a learner's number in Python's notation, or ValueError with the reason."""
+    text = value.strip().replace(" ", "").replace("\u00a0", "").replace("\u202f", "")
+    if "," not in text:
+        return text
+    if _THOUSANDS.fullmatch(text.rstrip("%")):
+        return text.replace(",", "")
+    if text.count(",") == 1 and "." not in text:  # 0,064 or 12,5: a decimal comma
+        return text.replace(",", ".")
+    if text.count(",") == 1 and text.index(".") < text.index(","):  # 1.200,5: dots group, comma decimal
+        return text.replace(".", "").replace(",", ".")
+    raise ValueError(
+        f"{value!r} is ambiguous: write the number with a decimal point (e.g. 0.064) and no thousands separator."
+    )
+
+
 def parse_number(value):
-    """A learner's number: accepts numbers and text like "0.25", "1,200" or "25%".
+    """A learner's number: accepts numbers and text like "0.25", "0,25", "1,200" or "25%".
+
+    Decimal commas are read as such: ``"0,064"`` is 0.064, not 64. A comma is a thousands
+    separator only in the strict grouping ``1,200`` / ``12,345,678`` (a first group of 1-3
+    digits not starting with 0, then groups of exactly three); any other single comma is a
+    decimal comma (``"0,064"``, ``"12,5"``, ``"1.200,5"``). Anything else with commas is
+    refused with a message, rather than guessed.
 
     Parameters
     ----------
     value : float or str
-        A number, or text: thousands separators and spaces are ignored, a final ``%``
-        divides by 100.
+        A number, or text: spaces are ignored, a final ``%`` divides by 100.
 
     Returns
     -------
@@ -106,18 +131,20 @@ def parse_number(value):
     Raises
     ------
     ValueError
-        Not a finite number.
+        Not a finite number, or an ambiguous use of commas.
 
     Examples
     --------
     >>> from course.widgets.quiz import parse_number
     >>> parse_number("25%"), parse_number("1,200"), parse_number(3)
     (0.25, 1200.0, 3.0)
+    >>> parse_number("0,064"), parse_number("12,5 %")
+    (0.064, 0.125)
     """
     if isinstance(value, Real) and not isinstance(value, bool):
         number = float(value)
     elif isinstance(value, str) and value.strip():
-        text = value.strip().replace(",", "").replace(" ", "")
+        text = _normalize_number_text(value)
         scale = 0.01 if text.endswith("%") else 1.0
         try:
             number = float(text.rstrip("%")) * scale

@@ -28,14 +28,14 @@ def test_compare_rankings_gathers_each_metric(tied_scores):
         "roc_auc",
         "partial_roc_auc",
         "average_precision",
-        "precision_at_k",
+        "daily_precision_at_k",
         "card_precision_at_k",
     ]
     row = table.loc["noisy"]
     assert row["roc_auc"] == pytest.approx(roc_auc_score(y, noisy))
     assert row["partial_roc_auc"] == pytest.approx(roc_auc_score(y, noisy, max_fpr=0.05))
     assert row["average_precision"] == pytest.approx(average_precision_score(y, noisy))
-    assert row["precision_at_k"] == pytest.approx(daily_precision_at_k(y, noisy, days=days, k=10))
+    assert row["daily_precision_at_k"] == pytest.approx(daily_precision_at_k(y, noisy, days=days, k=10))
     assert row["card_precision_at_k"] == pytest.approx(card_precision_at_k(y, noisy, card_ids=cards, days=days, k=10))
     assert (table.loc["sharp"] > table.loc["noisy"]).all()
 

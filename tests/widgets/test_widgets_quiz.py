@@ -79,3 +79,15 @@ def test_quiz_escapes_learner_input_and_checks_questions():
         Quiz([])
     with pytest.raises(TypeError, match="QuizQuestion"):
         Quiz(["What?"])
+
+
+def test_a_decimal_comma_is_read_as_a_decimal_not_as_thousands():
+    assert parse_number("0,064") == pytest.approx(0.064)  # not 64
+    assert parse_number("12,5") == 12.5 and parse_number("-0,5") == -0.5 and parse_number("12,5%") == 0.125
+    assert parse_number("1.200,5") == 1200.5
+    assert parse_number("1,200") == 1200.0 and parse_number("12,345,678.5") == 12345678.5
+    for ambiguous in ("1,2,3", "1,20.5", "0,064,1"):
+        with pytest.raises(ValueError, match="ambiguous"):
+            parse_number(ambiguous)
+    question = NumericQuestion("Break-even probability?", 0.064, tolerance=0.0005)
+    assert question.check("0,064").correct and not question.check("64").correct
