@@ -6,10 +6,11 @@ several in a row), so resampling single transactions understates the spread. The
 per day) and recomputes the statistic on the rows of the drawn days. It is drawn once per
 :class:`DayBootstrap` as a matrix of day weights (how often each day is drawn in each
 resample), so that several metrics, and the difference of two models, are evaluated on
-the same draws. Ranking metrics (average precision, ROC-AUC) sort the scores once and
-evaluate every draw from cumulative sums of weights: exact (ties as in scikit-learn) and
-about a hundred times faster than recomputing them on resampled rows (which is what a
-generic statistic does, and what :func:`scipy.stats.bootstrap` would do).
+the same draws. Ranking metrics (average precision, ROC-AUC) only need, for each fraud,
+how many transactions of each day rank at or above it: counted once, then every draw is a
+small matrix product of those counts with the draw's day weights. Exact (ties as in
+scikit-learn) and hundreds of times faster than recomputing the metric on resampled rows
+(which is what a generic statistic does, and what :func:`scipy.stats.bootstrap` would do).
 
 To compare two models or two rules, bootstrap their **difference** on the same drawn days:
 the interval of the difference is what says whether the gap is inside the noise.
@@ -251,38 +252,63 @@ class DayBootstrap:
             draws.append(np.asarray(statistic(*(a[rows] for a in arrays)), dtype=float))
         return _percentile_result(estimate, draws, self.confidence_level, self.n_days)
 
-    def _ranked(self, y_true, y_score):
+    def _counts_above_frauds(self, y_true, y_score):
+        """For each fraud i and day d: transactions of day d ranked at or above it, once.
+
+        Returns ``(fraud_day, frauds_at_or_above, genuines_at_or_above, genuines_above,
+        genuines_per_day, frauds_per_day)``; the matrices have one row per fraud and one
+        column per day. "At or above" means a score >= the fraud's (its tied group included,
+        as scikit-learn evaluates precision at the end of a group of tied scores).
+        """
         y_true = check_binary_labels(y_true)
         y_score = check_scores(y_score)
         self._check_rows(y_true=y_true, y_score=y_score)
-        order = np.argsort(-y_score, kind="stable")
-        sorted_scores = y_score[order]
-        ends = np.r_[np.flatnonzero(np.diff(sorted_scores)), len(order) - 1]
-        return y_true[order].astype(np.float64), self.day_index[order], ends
+        fraud = y_true == 1
+        fraud_scores, fraud_day = y_score[fraud], self.day_index[fraud]
+        shape = (fraud_scores.size, self.n_days)
+        frauds_at_or_above = np.zeros(shape)
+        genuines_at_or_above = np.zeros(shape)
+        genuines_above = np.zeros(shape)
+        for is_fraud, targets in ((True, (frauds_at_or_above, None)), (False, (genuines_at_or_above, genuines_above))):
+            rows = fraud if is_fraud else ~fraud
+            days, scores = self.day_index[rows], y_score[rows]
+            order = np.lexsort((scores, days))  # by day, then by score
+            days, scores = days[order], scores[order]
+            starts = np.searchsorted(days, np.arange(self.n_days), side="left")
+            ends = np.searchsorted(days, np.arange(self.n_days), side="right")
+            for day in range(self.n_days):
+                day_scores = scores[starts[day] : ends[day]]
+                targets[0][:, day] = day_scores.size - np.searchsorted(day_scores, fraud_scores, side="left")
+                if targets[1] is not None:
+                    targets[1][:, day] = day_scores.size - np.searchsorted(day_scores, fraud_scores, side="right")
+        genuines_per_day = np.bincount(self.day_index[~fraud], minlength=self.n_days).astype(np.float64)
+        frauds_per_day = np.bincount(fraud_day, minlength=self.n_days).astype(np.float64)
+        return fraud_day, frauds_at_or_above, genuines_at_or_above, genuines_above, genuines_per_day, frauds_per_day
 
     def _ranking_draws(self, y_true, y_score, kind):
-        y_sorted, day_sorted, ends = self._ranked(y_true, y_score)
+        """The metric on the observed data and on every resample, exactly (ties as scikit-learn).
+
+        A resample weighs each day by how often it was drawn, so every count above is a
+        weighted sum over days: one small matrix product per metric, whatever the draws.
+        """
+        fraud_day, frauds_above, genuines_above_or_tied, genuines_above, genuines, frauds = self._counts_above_frauds(
+            y_true, y_score
+        )
         weights = np.vstack([np.ones(self.n_days), self.counts])  # row 0: the data as observed
-        values = np.empty(len(weights))
-        for start in range(0, len(weights), 32):  # chunks bound the memory to 32 x n floats
-            w = weights[start : start + 32][:, day_sorted]
-            tp = np.cumsum(w * y_sorted, axis=1)[:, ends]
-            fp = np.cumsum(w * (1.0 - y_sorted), axis=1)[:, ends]
-            positives, negatives = tp[:, -1:], fp[:, -1:]
-            if (positives == 0).any() or (kind == "roc_auc" and (negatives == 0).any()):
-                raise ValueError(
-                    "a resample holds no fraud (or no genuine): too few days or frauds for a day bootstrap."
-                )
-            d_tp = np.diff(tp, axis=1, prepend=0.0)
-            if kind == "average_precision":
-                precision = tp / np.maximum(tp + fp, np.finfo(float).tiny)
-                values[start : start + 32] = (d_tp * precision).sum(axis=1) / positives[:, 0]
-            else:
-                d_fp = np.diff(fp, axis=1, prepend=0.0)
-                below = tp - d_tp  # frauds ranked strictly above this group of tied scores
-                values[start : start + 32] = (d_fp * (below + d_tp / 2)).sum(axis=1) / (
-                    positives[:, 0] * negatives[:, 0]
-                )
+        positives = weights @ frauds  # weighted frauds of each draw
+        negatives = weights @ genuines
+        if (positives == 0).any() or (kind == "roc_auc" and (negatives == 0).any()):
+            raise ValueError("a resample holds no fraud (or no genuine): too few days or frauds for a day bootstrap.")
+        fraud_weight = weights[:, fraud_day]  # (draws, frauds): how often each fraud's day is drawn
+        if kind == "average_precision":
+            true_positives = frauds_above @ weights.T  # (frauds, draws)
+            false_positives = genuines_above_or_tied @ weights.T
+            precision = true_positives / np.maximum(true_positives + false_positives, np.finfo(float).tiny)
+            values = (fraud_weight * precision.T).sum(axis=1) / positives
+        else:
+            below = (genuines[None, :] - genuines_above_or_tied) @ weights.T  # genuines scored lower
+            tied = (genuines_above_or_tied - genuines_above) @ weights.T
+            values = (fraud_weight * (below + tied / 2).T).sum(axis=1) / (positives * negatives)
         return values[0], values[1:]
 
     def average_precision(self, y_true, y_score):
