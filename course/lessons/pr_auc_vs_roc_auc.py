@@ -1,6 +1,8 @@
 """Module 02, PR-AUC vs ROC-AUC and alert budgets: the comparisons the notebook teaches.
 
 - :func:`compare_rankings`: every ranking metric of several models side by side.
+- :func:`ranking_gaps`: the difference of each metric between two models, with a day-level
+  bootstrap interval (is the gap inside the noise?).
 - :func:`prevalence_grid`, :func:`base_rate_numbers`: the same frauds at other base rates
   (what :class:`course.widgets.BaseRateExplorer` shows).
 """
@@ -12,9 +14,15 @@ import pandas as pd
 from sklearn.metrics import average_precision_score, roc_auc_score
 
 from course._validation import check_binary_labels, check_same_length, check_scores
-from course.metrics import card_precision_at_k, daily_precision_at_k, expected_random_average_precision
+from course.metrics import (
+    DayBootstrap,
+    card_precision_at_k,
+    card_precision_at_k_by_day,
+    daily_precision_at_k,
+    expected_random_average_precision,
+)
 
-__all__ = ["compare_rankings", "prevalence_grid", "base_rate_numbers"]
+__all__ = ["compare_rankings", "ranking_gaps", "prevalence_grid", "base_rate_numbers"]
 
 
 def compare_rankings(y_true, scores, *, days, card_ids, k, max_fpr=0.01):
@@ -71,6 +79,92 @@ def compare_rankings(y_true, scores, *, days, card_ids, k, max_fpr=0.01):
             "card_precision_at_k": card_precision_at_k(labels, model_scores, card_ids=card_ids, days=days, k=k),
         }
     return pd.DataFrame.from_dict(rows, orient="index").astype(np.float64)
+
+
+def ranking_gaps(y_true, scores, *, days, card_ids, k, max_fpr=0.01, n_resamples=200, seed=0):
+    """Each ranking metric of two models, their difference and its day-level bootstrap interval.
+
+    Whole days are resampled with replacement (:class:`course.metrics.DayBootstrap`), the
+    same draws for both models, and the interval is that of the **difference**: when it
+    contains 0 the gap is inside the noise. ROC-AUC and average precision are exact on every
+    draw, and so is the partial ROC-AUC; the daily @k metrics resample the days' own values
+    (card precision@k removes the cards detected on earlier days in the real order of the
+    days, then its daily values are resampled).
+
+    Parameters
+    ----------
+    y_true : array-like of shape (n,)
+        1 for fraud, 0 for genuine.
+    scores : dict of str -> array-like of shape (n,)
+        Exactly two models, by name: the difference is first minus second.
+    days, card_ids : array-like of shape (n,)
+        Day and card of each transaction.
+    k : int
+        Alerts (transactions or cards) reviewed per day.
+    max_fpr : float, default=0.01
+        Of the partial ROC-AUC (McClish-standardized).
+    n_resamples : int, default=200
+    seed : int, default=0
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per metric (``roc_auc``, ``partial_roc_auc``, ``average_precision``,
+        ``daily_precision_at_k``, ``card_precision_at_k``); columns: the two models' values,
+        ``difference``, ``low``, ``high`` (95% interval of the difference) and
+        ``inside_noise`` (the interval contains 0).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from course.lessons.pr_auc_vs_roc_auc import ranking_gaps
+    >>> rng = np.random.default_rng(0)
+    >>> days = np.repeat(np.arange(20), 300)
+    >>> y = (rng.random(6_000) < 0.03).astype(int)
+    >>> cards = rng.integers(0, 500, 6_000)
+    >>> good, weak = y + rng.normal(0, 0.5, 6_000), y + rng.normal(0, 2.0, 6_000)
+    >>> gaps = ranking_gaps(y, {"good": good, "weak": weak}, days=days, card_ids=cards, k=5, n_resamples=50)
+    >>> bool(gaps.loc["average_precision", "inside_noise"]), bool(gaps.loc["roc_auc", "difference"] > 0)
+    (False, True)
+    """
+    labels = check_binary_labels(y_true)
+    if not isinstance(scores, dict) or len(scores) != 2:
+        raise ValueError("scores must be a dict of exactly two models: name -> scores.")
+    (name_a, score_a), (name_b, score_b) = (
+        (name, check_scores(values, name=f"scores[{name!r}]")) for name, values in scores.items()
+    )
+    check_same_length(y_true=labels, **{f"scores[{name_a!r}]": score_a, f"scores[{name_b!r}]": score_b})
+    days = np.asarray(days)
+    boot = DayBootstrap(days, n_resamples=n_resamples, seed=seed)
+    results = {
+        "roc_auc": boot.roc_auc_difference(labels, score_a, score_b),
+        "average_precision": boot.average_precision_difference(labels, score_a, score_b),
+    }
+    results["partial_roc_auc"] = boot.partial_roc_auc_difference(labels, score_a, score_b, max_fpr=max_fpr)
+    one_card_each = np.arange(labels.size)
+    for metric, cards, remove in (
+        ("daily_precision_at_k", one_card_each, False),
+        ("card_precision_at_k", card_ids, True),
+    ):
+        by_day = [
+            card_precision_at_k_by_day(labels, s, card_ids=cards, days=days, k=k, remove_detected_cards=remove)
+            for s in (score_a, score_b)
+        ]
+        gap = (by_day[0]["card_precision"] - by_day[1]["card_precision"]).to_numpy()
+        results[metric] = DayBootstrap(by_day[0].index.to_numpy(), n_resamples=n_resamples, seed=seed).statistic(
+            np.mean, gap
+        )
+    values = compare_rankings(labels, scores, days=days, card_ids=card_ids, k=k, max_fpr=max_fpr).T
+    table = values.loc[
+        ["roc_auc", "partial_roc_auc", "average_precision", "daily_precision_at_k", "card_precision_at_k"]
+    ]
+    table = table.copy()
+    table["difference"] = [results[m].estimate for m in table.index]
+    table["low"] = [results[m].low for m in table.index]
+    table["high"] = [results[m].high for m in table.index]
+    table["inside_noise"] = [bool(results[m].contains(0.0)) for m in table.index]
+    table.index.name = "metric"
+    return table
 
 
 def prevalence_grid(n_frauds, n_genuines, *, points=21, min_frauds=20, high=0.5):

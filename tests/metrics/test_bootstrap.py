@@ -31,6 +31,24 @@ def test_every_draw_equals_scikit_learn_on_the_resampled_rows(tied_data, metric,
         assert draws[r] == pytest.approx(reference(y[rows], score[rows]), abs=1e-12)
 
 
+@pytest.mark.parametrize("max_fpr", [0.001, 0.01, 0.1, 0.5, 1.0])
+def test_partial_roc_auc_of_every_draw_equals_scikit_learn(tied_data, max_fpr):
+    days, y, score, other = tied_data
+    boot = DayBootstrap(days, n_resamples=10, seed=1)
+    for scores in (score, other + np.random.default_rng(0).normal(0, 1e-3, y.size)):  # ties, then none
+        estimate, draws = boot._partial_roc_auc_draws(y, scores, max_fpr)
+        assert estimate == pytest.approx(roc_auc_score(y, scores, max_fpr=max_fpr), abs=1e-12)
+        for r in range(boot.n_resamples):
+            rows = boot.rows(r)
+            assert draws[r] == pytest.approx(roc_auc_score(y[rows], scores[rows], max_fpr=max_fpr), abs=1e-12)
+    gap = boot.partial_roc_auc_difference(y, score, other, max_fpr=max_fpr)
+    assert gap.estimate == pytest.approx(
+        roc_auc_score(y, score, max_fpr=max_fpr) - roc_auc_score(y, other, max_fpr=max_fpr), abs=1e-12
+    )
+    with pytest.raises(ValueError, match="max_fpr"):
+        boot.partial_roc_auc(y, score, max_fpr=0.0)
+
+
 def test_differences_are_taken_on_the_same_draws(tied_data):
     days, y, score, other = tied_data
     boot = DayBootstrap(days, n_resamples=50, seed=2)
