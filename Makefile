@@ -11,7 +11,7 @@ LAB_PORT ?= 8888
 # nbgrader calls alembic (and notebooks call jupyter) from PATH: the venv comes first.
 export PATH := $(BIN):$(PATH)
 
-.PHONY: setup lab test test-fast lint format data bench normalize snapshot clean help
+.PHONY: setup lab test test-fast lint format data bench normalize snapshot exercises site refresher clean help
 
 help:
 	@sed -n '1,4p' Makefile
@@ -21,8 +21,8 @@ $(STAMP): pyproject.toml requirements/constraints.txt
 	@echo "Installing the course and its pinned dependencies (requirements/constraints.txt)..."
 	@# uv installs the same pinned set about 10x faster than pip (seconds, not minutes); pip is the fallback.
 	$(PY) -m pip install --quiet --disable-pip-version-check -c requirements/constraints.txt uv \
-	  && $(BIN)/uv pip install --quiet --compile-bytecode --python $(PY) -c requirements/constraints.txt -e '.[test]' \
-	  || $(PY) -m pip install --quiet --disable-pip-version-check -c requirements/constraints.txt -e '.[test]'
+	  && $(BIN)/uv pip install --quiet --compile-bytecode --python $(PY) -c requirements/constraints.txt -e '.[test,site]' \
+	  || $(PY) -m pip install --quiet --disable-pip-version-check -c requirements/constraints.txt -e '.[test,site]'
 	@# rfc3987-syntax (pulled in by jupyter-events for jsonschema's optional IRI checks) builds a
 	@# parser at import: about 2-3 s in every process that imports nbformat (nbgrader, nbval, Lab).
 	@# jsonschema skips those checks without it, and nothing in the course relies on them.
@@ -37,6 +37,7 @@ lab: setup
 # Browser tests need a Chromium: installed when missing and possible, else they are SKIPPED with the reason.
 test: setup lint
 	@bash scripts/ensure_chromium.sh
+	@bash scripts/ensure_bubblewrap.sh
 	@$(PY) -m pytest; status=$$?; if [ $$status -eq 5 ]; then \
 	  echo "make test: FAILED, pytest collected no tests (exit status 5): a run that tests nothing is a failure." >&2; fi; \
 	exit $$status
@@ -54,6 +55,16 @@ format: setup
 test-fast: setup
 	$(PY) -m pytest tests -m "not browser and not grading" -p no:nbval
 
+# The course as a website (build/site/html/index.html): modules with outputs, refreshers, exercises.
+# Reuses the notebooks executed by the last `make test` (build/executed/), else runs them.
+site: setup
+	$(PY) -m course_tools.site build
+
+# The explorers and refreshers as an app without code (Voila), on 127.0.0.1 with a token.
+REFRESHER_PORT ?= 8866
+refresher: setup
+	@REFRESHER_PORT=$(REFRESHER_PORT) $(PY) -m course_tools.refresher_app
+
 data: setup
 	$(PY) -m course.data write datasets/
 
@@ -61,7 +72,12 @@ bench: setup
 	@for b in benchmarks/bench_*.py; do echo "== $$b"; $(PY) $$b || exit 1; done
 
 normalize: setup
-	$(PY) -m course_tools.notebooks normalize $(wildcard modules autograded/source)
+	$(PY) -m course_tools.notebooks normalize $(wildcard modules autograded/source exercises)
+
+# The learner versions of the assignments (nbgrader's release, no solution, no hidden test),
+# shipped in exercises/ for self-paced learners; a test fails when one is stale.
+exercises: setup
+	$(PY) -m course_tools.grading exercises
 
 # Record the expected outputs of the # NBVAL_CHECK_OUTPUT cells: make snapshot [NB=modules/NN_name.ipynb]
 NB ?= modules
@@ -77,6 +93,7 @@ clean:
 GRADE = $(PY) -m course_tools.grading
 release autograde feedback: setup
 	@test -n "$(A)" || { echo "usage: make $@ A=<assignment>, e.g. make $@ A=00_warm_up" >&2; exit 2; }
+	@if [ "$@" = autograde ]; then bash scripts/ensure_bubblewrap.sh; fi
 	$(GRADE) $@ $(A)
 collect: setup
 	@test -n "$(A)" -a -n "$(FROM)" || { echo "usage: make collect A=<assignment> FROM=<folder>/<student>/<assignment>.ipynb" >&2; exit 2; }

@@ -8,10 +8,19 @@ Run nbgrader through `python -m course_tools.grading ...` (or the Makefile targe
 
 from pathlib import Path
 
-from nbconvert.preprocessors import CSSHTMLHeaderPreprocessor
-from nbgrader.preprocessors import ClearHiddenTests, GetGrades
+from nbconvert.preprocessors import ClearMetadataPreprocessor, CSSHTMLHeaderPreprocessor
+from nbgrader.preprocessors import (
+    AssignLatePenalties,
+    CheckCellMetadata,
+    ClearHiddenTests,
+    GetGrades,
+    IgnorePattern,
+    LimitOutput,
+    SaveAutoGrades,
+)
 
-from course_tools.grading.feedback import HideHiddenTestOutputs
+from course_tools.grading.execute import GradingExecute
+from course_tools.grading.feedback import HideHiddenTestOutputs, LimitOutputBytes
 from course_tools.grading.timeouts import CellTimeouts
 
 HERE = Path(__file__).resolve().parent
@@ -27,5 +36,27 @@ c.CourseDirectory.db_url = f"sqlite:///{HERE / 'gradebook.db'}"
 c.Execute.timeout_func = CellTimeouts(learner=10, setup=60)
 # A deleted test cell is put back from the gradebook (otherwise it waits for a manual grade).
 c.OverwriteCells.add_missing_cells = True
+# Each submission runs in a sandboxed kernel (bubblewrap, as the user nobody, with memory,
+# CPU, process and file-size limits; see course_tools/grading/sandbox.py and
+# docs/INSTRUCTORS.md), whose guard restores the grading environment before each test cell;
+# at most 200 kB of output per cell and 1 MB per notebook are kept. nbgrader's own list,
+# with its Execute replaced.
+c.Autograde.autograde_preprocessors = [
+    GradingExecute,
+    IgnorePattern,
+    ClearMetadataPreprocessor,
+    LimitOutput,
+    SaveAutoGrades,
+    AssignLatePenalties,
+    CheckCellMetadata,
+]
+c.GradingExecute.max_output_bytes = 200_000
+c.GradingExecute.max_notebook_output_bytes = 1_000_000
 # Feedback shows grades and visible checks, never hidden tests nor their failing outputs.
-c.GenerateFeedback.preprocessors = [GetGrades, HideHiddenTestOutputs, ClearHiddenTests, CSSHTMLHeaderPreprocessor]
+c.GenerateFeedback.preprocessors = [
+    GetGrades,
+    HideHiddenTestOutputs,
+    ClearHiddenTests,
+    LimitOutputBytes,
+    CSSHTMLHeaderPreprocessor,
+]

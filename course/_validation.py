@@ -32,7 +32,7 @@ _SCALAR_TYPES = {
 }
 
 
-def check_scalar(value, name, target_type, *, min_val=None, max_val=None, include_boundaries="both"):
+def check_scalar(value, name, target_type, *, min_val=None, max_val=None, include_boundaries="both", finite=False):
     """Return a scalar argument checked for type and range, as a Python ``int`` or ``float``.
 
     The one check of scalar arguments in the course, in the manner of scikit-learn's
@@ -50,6 +50,8 @@ def check_scalar(value, name, target_type, *, min_val=None, max_val=None, includ
     min_val, max_val : float, default=None
         Bounds, or None for none.
     include_boundaries : {"both", "left", "right", "neither"}, default="both"
+    finite : bool, default=False
+        Refuse ``inf`` and ``-inf`` as well (NaN is always refused).
 
     Returns
     -------
@@ -72,6 +74,10 @@ def check_scalar(value, name, target_type, *, min_val=None, max_val=None, includ
     Traceback (most recent call last):
     ...
     ValueError: k == 0, must be >= 1.
+    >>> check_scalar(float("inf"), "review_cost", float, min_val=0, finite=True)
+    Traceback (most recent call last):
+    ...
+    ValueError: review_cost is inf: a finite number is needed.
     """
     if target_type not in _SCALAR_TYPES:
         raise TypeError(f"target_type must be int or float, got {target_type!r}.")
@@ -82,6 +88,8 @@ def check_scalar(value, name, target_type, *, min_val=None, max_val=None, includ
         )
     if isinstance(value, numbers.Real) and not isinstance(value, numbers.Integral) and math.isnan(value):
         raise ValueError(f"{name} is NaN: a number is needed.")
+    if finite and isinstance(value, numbers.Real) and math.isinf(value):
+        raise ValueError(f"{name} is {value}: a finite number is needed.")
     sklearn_check_scalar(value, name, kind, min_val=min_val, max_val=max_val, include_boundaries=include_boundaries)
     return int(value) if kind is numbers.Integral else float(value)
 

@@ -40,10 +40,10 @@ def test_importing_every_course_module_imports_no_tooling():
 @pytest.mark.parametrize("path", sorted((REPO / "course").rglob("*.py")), ids=lambda p: str(p.relative_to(REPO)))
 def test_course_locates_nothing_outside_the_package_but_the_dataset(path):
     text = path.read_text(encoding="utf-8")
-    if path.relative_to(REPO).as_posix() == "course/data/dataset.py":
-        return  # datasets_dir(): the one place, overridable with HSML_DATASETS_DIR
+    if path.relative_to(REPO).as_posix() == "course/_locations.py":
+        return  # the one place: datasets_dir() and assignment_sources_dir() build on it (each overridable)
     assert not re.search(r"Path\(__file__\)\.resolve\(\)\.parent|parents\[\d\]", text), (
-        f"{path.relative_to(REPO)} finds files through its own location: only course.data.datasets_dir() may."
+        f"{path.relative_to(REPO)} finds files through its own location: only course/_locations.py may."
     )
 
 

@@ -13,8 +13,10 @@ import os
 import zlib
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
+from course._locations import REPOSITORY
 from course.data.labels import CASE_STATUSES
 from course.data.scenarios import SCENARIOS
 from course.data.simulate import COLUMNS, simulate_transactions
@@ -33,7 +35,7 @@ DATASET_FILENAME = "transactions.csv.gz"
 CHECKSUM_FILENAME = "SHA256SUMS"
 DATASETS_ENV = "HSML_DATASETS_DIR"
 # A repository checkout keeps the shipped file here; an installed package has no such folder.
-_REPOSITORY_DATASETS = Path(__file__).resolve().parents[2] / "datasets"
+_REPOSITORY_DATASETS = REPOSITORY / "datasets"
 _DATE_FORMAT = "%Y-%m-%d %H:%M:%S"
 _CATEGORIES = {"fraud_scenario": list(SCENARIOS), "case_status": list(CASE_STATUSES)}
 _CACHE = {}
@@ -228,7 +230,9 @@ def _parse(data, path, hint):
 
 
 def check_schema(df, path="the data", hint="make data"):
-    """Raise ``DatasetError`` unless ``df`` has exactly the expected columns, dtypes and categories."""
+    """Raise ``DatasetError`` unless ``df`` has exactly the expected columns, dtypes and categories,
+    and values within their meaning (amounts >= 0, ``is_fraud`` 0 or 1 and agreeing with
+    ``fraud_scenario``, time in order, labels known after the transaction...)."""
     if list(df.columns) != list(COLUMNS):
         raise DatasetError(
             f"{path} has the columns {list(df.columns)}, expected {list(COLUMNS)}. Regenerate it with: {hint}"
@@ -247,3 +251,41 @@ def check_schema(df, path="the data", hint="make data"):
             )
         if name in _CATEGORIES and list(column.cat.categories) != _CATEGORIES[name]:
             raise DatasetError(f"{path}: column {name!r} has unexpected categories. Regenerate it with: {hint}")
+    _check_values(df, path, hint)
+
+
+def _value_problems(df):
+    """(what is wrong, how many rows) for every rule of the data's meaning that ``df`` breaks."""
+    amount, fraud = df["amount"].to_numpy(), df["is_fraud"].to_numpy()
+    stamps, day = df["timestamp"], df["day"].to_numpy()
+    labelled = df["label_available_at"].notna().to_numpy()
+    calendar_day = stamps.to_numpy().astype("datetime64[D]").astype(np.int64)
+    start_dates = np.unique(calendar_day - day).size
+    rules = [
+        ("amount is negative or not finite", ~np.isfinite(amount) | (amount < 0)),
+        ("is_fraud is not 0 or 1", ~np.isin(fraud, (0, 1))),
+        ("is_fraud disagrees with fraud_scenario", fraud != (df["fraud_scenario"] != "genuine").to_numpy()),
+        ("day is negative", day < 0),
+        ("customer_id or terminal_id is negative", (df["customer_id"] < 0).to_numpy() | (df["terminal_id"] < 0)),
+        ("transaction_id is not 0, 1, 2... in order", df["transaction_id"].to_numpy() != np.arange(len(df))),
+        ("timestamp goes back in time", np.r_[False, np.diff(stamps.to_numpy()) < np.timedelta64(0)]),
+        ("label_available_at is before the transaction", labelled & (df["label_available_at"] < stamps).to_numpy()),
+        (
+            "chargeback_amount is negative or above the amount",
+            (df["chargeback_amount"] < 0).to_numpy() | (df["chargeback_amount"].to_numpy() > amount),
+        ),
+    ]
+    found = [(what, int(np.count_nonzero(bad))) for what, bad in rules if np.any(bad)]
+    if start_dates > 1:
+        found.append(("day does not count days from one start date", start_dates))
+    return found
+
+
+def _check_values(df, path, hint):
+    problems = _value_problems(df) if len(df) else []
+    if problems:
+        listed = "; ".join(f"{what} ({count} row(s))" for what, count in problems)
+        raise DatasetError(
+            f"{path}: values outside their meaning: {listed}. The file was edited (even if its checksum "
+            f"was recomputed): regenerate it with: {hint}"
+        )

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
+
+from course._validation import check_scalar
 
 __all__ = ["Drift"]
 
@@ -52,15 +53,11 @@ class Drift:
 
     def __post_init__(self):
         day = self.start_day
-        if isinstance(day, bool) or not isinstance(day, int) or day < 0:
-            raise ValueError(f"Drift.start_day must be a non-negative int (a day index), got {day!r}.")
+        check_scalar(day, "Drift.start_day", int, min_val=0)
         for name, low_ok in (("amount_factor", False), ("fraud_rate_multiplier", True)):
             value = getattr(self, name)
-            if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
-                raise ValueError(f"Drift.{name} must be a finite number, got {value!r}.")
-            if value < 0 or (value == 0 and not low_ok):
-                bound = ">= 0" if low_ok else "> 0"
-                raise ValueError(f"Drift.{name} must be {bound}, got {value!r}.")
+            boundaries = "left" if low_ok else "neither"
+            check_scalar(value, f"Drift.{name}", float, min_val=0, include_boundaries=boundaries, finite=True)
         if self.new_pattern is not None and self.new_pattern not in FRAUD_SCENARIOS:
             raise ValueError(
                 f"Drift.new_pattern must be None or one of {list(FRAUD_SCENARIOS)}, got {self.new_pattern!r}."

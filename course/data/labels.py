@@ -19,6 +19,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from course._validation import check_scalar
 from course.data._windows import GroupTimeKeys
 from course.data.scenarios import GENUINE
 
@@ -118,8 +119,7 @@ def labels_as_of(df, as_of, *, maturity_days=GENUINE_MATURITY_DAYS):
     if missing:
         raise ValueError(f"labels_as_of needs the columns {missing}, missing from df.")
     moment = _check_as_of(as_of)
-    if isinstance(maturity_days, bool) or not isinstance(maturity_days, (int, np.integer)) or maturity_days < 0:
-        raise ValueError(f"maturity_days must be a non-negative int, got {maturity_days!r}.")
+    maturity_days = check_scalar(maturity_days, "maturity_days", int, min_val=0)
     timestamp = df["timestamp"]
     fraud_known = (df["is_fraud"].to_numpy() == 1) & (df["label_available_at"] <= moment).to_numpy()
     matured = (timestamp + pd.Timedelta(days=int(maturity_days)) <= moment).to_numpy()

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
+
+from course._validation import check_scalar
 
 __all__ = ["time_split"]
 
@@ -45,15 +48,25 @@ def time_split(df, *, train_days, gap_days, test_days, start_day=None):
     day = df["day"].to_numpy()
     if day.size == 0:
         raise ValueError("time_split got an empty DataFrame.")
+    if day.dtype.kind not in "iu":
+        numeric = pd.to_numeric(pd.Series(day), errors="coerce").to_numpy(dtype=np.float64)
+        bad = ~np.isfinite(numeric) | (numeric != np.round(numeric))
+        if bad.any():
+            first = int(np.flatnonzero(bad)[0])
+            raise ValueError(
+                f"The 'day' column must hold whole day numbers; {int(bad.sum())} row(s) hold something else "
+                f"(NaN, a fraction or text; first at position {first}: {day[first]}). "
+                "Drop or fix those rows before splitting."
+            )
+        day = numeric.astype(np.int64)
     periods = (("train_days", train_days, 1), ("gap_days", gap_days, 0), ("test_days", test_days, 1))
     for name, value, minimum in periods:
-        if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < minimum:
-            raise ValueError(f"{name} must be a whole number >= {minimum}, got {value!r}.")
+        check_scalar(value, name, int, min_val=minimum)
     first, last = int(day.min()), int(day.max())
     if start_day is None:
         start_day = first
-    elif isinstance(start_day, bool) or not isinstance(start_day, (int, np.integer)):
-        raise ValueError(f"start_day must be a whole number (a day index) or None, got {start_day!r}.")
+    else:
+        start_day = check_scalar(start_day, "start_day", int)
     test_start = start_day + train_days + gap_days
     test_end = test_start + test_days
     if start_day < first or test_end - 1 > last:

@@ -4,6 +4,11 @@ The visible tests of every graded question live here, in the course package, one
 per assignment under ``course/grading/questions/``. The nbgrader test cell of a question
 starts with ``check("question-id")``, so the tests that nbgrader grades and the learner's
 instant check are the same code. Hidden tests stay in the instructor's source notebook.
+
+Every check of the learner's own answer is recorded in their progress file
+(:mod:`course.grading.tracking`), except while nbgrader grades the notebook; ``hint`` and
+``solution`` (:mod:`course.grading.hints`, :mod:`course.grading.solutions`) read what
+the last check found.
 """
 
 from __future__ import annotations
@@ -15,7 +20,17 @@ import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 
-__all__ = ["CheckFailed", "UnknownQuestion", "Question", "check", "get_question", "question_ids"]
+__all__ = [
+    "CheckFailed",
+    "UnknownQuestion",
+    "Question",
+    "Verdict",
+    "check",
+    "get_question",
+    "question_ids",
+    "exercise_of",
+    "exercise_question_ids",
+]
 
 _ID_PATTERN = re.compile(r"^[A-Za-z0-9_-]+$")
 _REGISTRY: dict[str, Question] = {}
@@ -43,12 +58,83 @@ class UnknownQuestion(ValueError):
 
 @dataclass(frozen=True)
 class VisibleTest:
-    """One visible test: a function whose parameters name the learner's objects."""
+    """One visible test: a function whose parameters name the learner's objects.
+
+    ``hints`` holds its hints, each one deeper than the one before (``hint("id")`` shows
+    one more level at each call); the failure message of ``check`` shows the first.
+    """
 
     function: Callable
     description: str
-    hint: str | None
+    hints: tuple[str, ...]
     names: tuple[str, ...]
+
+    @property
+    def hint(self) -> str | None:
+        """The first (shallowest) hint, or None."""
+        return self.hints[0] if self.hints else None
+
+
+def _hint_levels(hint) -> tuple[str, ...]:
+    """``hint=`` of a visible test as a tuple of levels; a clear error for anything else."""
+    if hint is None:
+        return ()
+    levels = [hint] if isinstance(hint, str) else hint
+    if not isinstance(levels, (list, tuple)) or not levels:
+        raise TypeError(f"hint must be a string or a non-empty list of strings, got {hint!r}.")
+    for level in levels:
+        if not isinstance(level, str) or not level.strip():
+            raise TypeError(f"every hint level must be a non-empty string, got {level!r} in {hint!r}.")
+    return tuple(level.strip() for level in levels)
+
+
+#: What a check found: ``passed``; ``failed`` (the learner's own answer did not pass: a real
+#: attempt); ``missing`` (a name is not defined yet) or ``unanswered`` (the stub still raises
+#: ``NotImplementedError``): neither of the last two is an attempt.
+OUTCOMES = ("passed", "failed", "missing", "unanswered")
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """The outcome of running a question's visible tests on the learner's work.
+
+    Attributes
+    ----------
+    question_id : str
+    outcome : str
+        One of ``"passed"``, ``"failed"`` (a real attempt that did not pass), ``"missing"``
+        (a name is not defined yet) or ``"unanswered"`` (the stub still raises).
+    message : str
+        What the learner reads: the success line, or what failed and a hint.
+    failing : tuple of int
+        Positions (in ``Question.tests``) of the visible tests that failed.
+
+    Examples
+    --------
+    >>> from course.grading import Question
+    >>> q = Question("demo-triple", "Triple a number", register=False)
+    >>> @q.test(hint=["Multiply.", "Multiply by 3."])
+    ... def triples_two(triple):
+    ...     "triple(2) is 6"
+    ...     assert triple(2) == 6, f"triple(2) should be 6, got {triple(2)!r}"
+    >>> verdict = q.evaluate({"triple": lambda x: x + 3})
+    >>> verdict.outcome, verdict.failing, verdict.attempted
+    ('failed', (0,), True)
+    """
+
+    question_id: str
+    outcome: str
+    message: str
+    failing: tuple[int, ...] = ()
+
+    @property
+    def passed(self) -> bool:
+        return self.outcome == "passed"
+
+    @property
+    def attempted(self) -> bool:
+        """True when the learner's own answer was checked (passed or failed)."""
+        return self.outcome in ("passed", "failed")
 
 
 class Question:
@@ -99,30 +185,43 @@ class Question:
     def __repr__(self):
         return f"Question({self.question_id!r}, {self.title!r}, tests={len(self.tests)})"
 
-    def test(self, function: Callable | None = None, *, hint: str | None = None):
+    def test(self, function: Callable | None = None, *, hint: str | list[str] | None = None):
         """Register a visible test (use as a decorator, with or without ``hint=``).
 
         The test's parameters are looked up by name in the learner's namespace. Its
         docstring's first line (or its name) tells the learner what is being checked;
-        its ``assert`` message says what was expected and what was found.
+        its ``assert`` message says what was expected and what was found. ``hint`` is a
+        string, or a list of strings each deeper than the one before: the failure message
+        shows the first, ``hint("question-id")`` one more level at each call.
         """
+        levels = _hint_levels(hint)
 
         def register(func):
             names = tuple(inspect.signature(func).parameters)
             doc = (inspect.getdoc(func) or "").strip()
             description = doc.splitlines()[0] if doc else func.__name__.replace("_", " ")
-            self.tests.append(VisibleTest(func, description, hint, names))
+            self.tests.append(VisibleTest(func, description, levels, names))
             return func
 
         return register(function) if function is not None else register
 
-    def run(self, namespace: dict) -> str:
-        """Run the visible tests against ``namespace``; return the success message.
+    @property
+    def exercise(self) -> str | None:
+        """The exercise (assignment) that asks this question, e.g. ``"00_warm_up"``; None if none."""
+        return exercise_of(self)
 
-        Raises
-        ------
-        CheckFailed
-            If a name is missing or a test fails; the message explains what to fix.
+    def evaluate(self, namespace: dict) -> Verdict:
+        """Run the visible tests against ``namespace``; the :class:`Verdict` (never raises for
+        the learner's mistakes: a failure is a verdict).
+
+        Parameters
+        ----------
+        namespace : dict
+            Where the learner's objects are (a notebook's globals).
+
+        Returns
+        -------
+        Verdict
         """
         if not self.tests:
             raise RuntimeError(f"Question {self.question_id!r} has no visible tests yet.")
@@ -132,33 +231,57 @@ class Question:
         if missing:
             listed = ", ".join(f"`{name}`" for name in missing)
             verb = "is" if len(missing) == 1 else "are"
-            raise CheckFailed(
+            return Verdict(
+                self.question_id,
+                "missing",
                 f"✗ {header}: {listed} {verb} not defined yet.\n"
                 f"  Write your answer in the cell above (it should define {listed}), run that cell, "
-                "then run this check again."
+                "then run this check again.",
             )
         failures = []
-        for test in self.tests:
+        for index, test in enumerate(self.tests):
             problem = _run_one(test, namespace)
             if problem is not None:
-                failures.append((test, problem))
+                failures.append((index, test, problem))
         total = len(self.tests)
-        if failures and all(problem == _NOT_IMPLEMENTED for _, problem in failures):
-            raise CheckFailed(
-                f"✗ {header}: not answered yet.\n  {_NOT_IMPLEMENTED} Then run your answer cell and this check again."
+        failing = tuple(index for index, _, _ in failures)
+        if failures and all(problem == _NOT_IMPLEMENTED for _, _, problem in failures):
+            return Verdict(
+                self.question_id,
+                "unanswered",
+                f"✗ {header}: not answered yet.\n  {_NOT_IMPLEMENTED} Then run your answer cell and this check again.",
+                failing,
             )
         if failures:
             lines = [f"✗ {header}: {len(failures)} of {total} visible check{'s' if total > 1 else ''} failed.", ""]
-            for test, problem in failures:
+            for _, test, problem in failures:
                 lines.append(f"  ✗ {test.description}")
                 lines.extend(f"    {line}" for line in problem.splitlines())
                 if test.hint:
                     lines.append(f"    Hint: {test.hint}")
-            lines += ["", "Fix your answer, run its cell again, then run this check again."]
-            raise CheckFailed("\n".join(lines))
+            lines += [
+                "",
+                "Fix your answer, run its cell again, then run this check again.",
+                f'Stuck? hint("{self.question_id}") gives a deeper hint at each call; '
+                f'solution("{self.question_id}") shows a worked solution now that you have tried.',
+            ]
+            return Verdict(self.question_id, "failed", "\n".join(lines), failing)
         if total == 1:
-            return f"✓ {header}: the 1 visible check passed."
-        return f"✓ {header}: all {total} visible checks passed."
+            return Verdict(self.question_id, "passed", f"✓ {header}: the 1 visible check passed.")
+        return Verdict(self.question_id, "passed", f"✓ {header}: all {total} visible checks passed.")
+
+    def run(self, namespace: dict) -> str:
+        """Run the visible tests against ``namespace``; return the success message.
+
+        Raises
+        ------
+        CheckFailed
+            If a name is missing or a test fails; the message explains what to fix.
+        """
+        verdict = self.evaluate(namespace)
+        if not verdict.passed:
+            raise CheckFailed(verdict.message)
+        return verdict.message
 
 
 _NOT_IMPLEMENTED = "Your code still raises NotImplementedError: replace `raise NotImplementedError()` with your answer."
@@ -181,6 +304,58 @@ def _caller_module() -> str:
     """The module that created the Question (frame 2 up: Question.__init__ -> caller)."""
     frame = sys._getframe(2)
     return frame.f_globals.get("__name__", "?")
+
+
+_QUESTIONS_PACKAGE = "course.grading.questions."
+
+
+def exercise_of(question: Question) -> str | None:
+    """The exercise (assignment) whose question module registered ``question``.
+
+    Parameters
+    ----------
+    question : Question
+
+    Returns
+    -------
+    str or None
+        The module's name, e.g. ``"00_warm_up"``; None for a question made elsewhere.
+
+    Examples
+    --------
+    >>> from course.grading.checks import exercise_of, get_question
+    >>> exercise_of(get_question("00-base-rate"))
+    '00_warm_up'
+    """
+    origin = question._origin
+    return origin[len(_QUESTIONS_PACKAGE) :] if origin.startswith(_QUESTIONS_PACKAGE) else None
+
+
+def exercise_question_ids() -> dict[str, list[str]]:
+    """Every exercise of the course and its question ids, in the order the exercise asks them.
+
+    Imports every question module first.
+
+    Returns
+    -------
+    dict of str -> list of str
+        Sorted by exercise name.
+
+    Examples
+    --------
+    >>> from course.grading.checks import exercise_question_ids
+    >>> exercise_question_ids()["00_warm_up"]
+    ['00-base-rate', '00-fraud-loss', '00-share-above', '00-rate-by-day']
+    """
+    from course.grading import questions
+
+    questions.load_all()
+    found: dict[str, list[str]] = {}
+    for question_id, question in _REGISTRY.items():
+        exercise = exercise_of(question)
+        if exercise is not None:
+            found.setdefault(exercise, []).append(question_id)
+    return dict(sorted(found.items()))
 
 
 def question_ids() -> list[str]:
@@ -242,12 +417,25 @@ def get_question(question_id: str) -> Question:
     try:
         return _REGISTRY[question_id]
     except KeyError:
-        known = sorted(_REGISTRY)
-        close = difflib.get_close_matches(str(question_id), known, n=1)
-        suggestion = f" Did you mean {close[0]!r}?" if close else ""
-        raise UnknownQuestion(
-            f"Unknown question id {question_id!r}.{suggestion} Known question ids: {', '.join(known) or 'none'}."
-        ) from None
+        raise UnknownQuestion(_unknown_id_message(question_id)) from None
+
+
+def _unknown_id_message(question_id: str) -> str:
+    """Says the id is unknown, suggests the closest, and lists the ids of its exercise (or all)."""
+    known = sorted(_REGISTRY)
+    close = difflib.get_close_matches(str(question_id), known, n=1)
+    suggestion = f" Did you mean {close[0]!r}?" if close else ""
+    by_exercise = exercise_question_ids()
+    prefix = question_id.split("-", 1)[0] + "_"
+    same = {name: ids for name, ids in by_exercise.items() if name.startswith(prefix)}
+    if same:
+        listing = " ".join(f"The questions of exercise {name}: {', '.join(ids)}." for name, ids in same.items())
+    else:
+        others = sorted(set(known) - {i for ids in by_exercise.values() for i in ids})
+        groups = [f"{name}: {', '.join(ids)}" for name, ids in by_exercise.items()]
+        groups += [f"elsewhere: {', '.join(others)}"] if others else []
+        listing = f"Known question ids, by exercise: {'; '.join(groups) or 'none'}."
+    return f"Unknown question id {question_id!r}.{suggestion} {listing}"
 
 
 def check(question_id: str, namespace: dict | None = None) -> None:
@@ -279,4 +467,30 @@ def check(question_id: str, namespace: dict | None = None) -> None:
     question = get_question(question_id)
     if namespace is None:
         namespace = sys._getframe(1).f_globals
-    print(question.run(namespace))
+    verdict = question.evaluate(namespace)
+    _remember(verdict)
+    if not verdict.passed:
+        raise CheckFailed(verdict.message)
+    print(verdict.message)
+
+
+#: What the checks of this kernel found, by question id: the last Verdict (``hint`` reads it).
+_LAST_VERDICTS: dict[str, Verdict] = {}
+
+
+def last_verdict(question_id: str) -> Verdict | None:
+    """The verdict of the last ``check(question_id)`` in this kernel (None before any)."""
+    return _LAST_VERDICTS.get(question_id)
+
+
+def _remember(verdict: Verdict) -> None:
+    """Keep the verdict for ``hint``/``solution`` and record an attempt in the progress file.
+
+    Recording never stops a check: a file that cannot be written is reported and skipped,
+    and nothing is written while nbgrader grades the notebook.
+    """
+    _LAST_VERDICTS[verdict.question_id] = verdict
+    if verdict.attempted:
+        from course.grading import tracking
+
+        tracking.record_check(verdict.question_id, verdict.outcome)

@@ -13,6 +13,10 @@ AssertionError: the fraud rate: expected 0.3 (+- 0.001), got 0.31.
 The functions an :class:`Expect` uses (``math.isclose``, ``numpy.asarray``, ``isinstance``,
 ...) are looked up once, when it is created, and kept in closures: code that the learner
 runs later and that patches ``builtins``, ``numpy`` or ``math`` does not change a verdict.
+An :class:`Expect` is a tuple of those four closures: its helpers cannot be replaced on the
+instance (``_expect.close = ...`` and ``object.__setattr__`` both raise). Rebinding the
+name ``_expect`` itself is undone by the grading kernel's guard before every test cell
+(``course_tools/grading/kernel.py``), and flagged in the grading report.
 """
 
 from __future__ import annotations
@@ -20,6 +24,7 @@ from __future__ import annotations
 import builtins
 import math
 import numbers
+from operator import itemgetter
 
 import numpy as np
 
@@ -49,7 +54,7 @@ def _capture():
     }
 
 
-class Expect:
+class Expect(tuple):
     """Verdicts of hidden tests: each method returns None or raises ``AssertionError``.
 
     Parameters
@@ -62,11 +67,20 @@ class Expect:
     >>> _expect.equal(3, 3, what="alerts on day 2")
     >>> _expect.true(2 > 1, what="more alerts than frauds")
     >>> _expect.array_close([0.5, 0.25], [0.5, 0.25], atol=1e-9, what="daily rates")
+    >>> _expect.close = lambda *a, **k: None
+    Traceback (most recent call last):
+    ...
+    AttributeError: property 'close' of 'Expect' object has no setter
     """
 
-    __slots__ = ("close", "equal", "true", "array_close")
+    __slots__ = ()
 
-    def __init__(self):
+    close = property(itemgetter(0), doc="Fail unless a value is a finite number within ``atol + rtol*|expected|``.")
+    equal = property(itemgetter(1), doc="Fail unless ``value == expected`` (numbers compare by value).")
+    true = property(itemgetter(2), doc="Fail unless a condition is exactly ``True`` (or numpy's True).")
+    array_close = property(itemgetter(3), doc="Fail unless each entry is within ``atol`` of the expected one.")
+
+    def __new__(cls):
         ref = _capture()
 
         def fail(message):
@@ -124,7 +138,7 @@ class Expect:
             if not gap <= atol:
                 fail(f"{what}: differs from the expected values by up to {gap:g} (tolerance {atol:g}).")
 
-        object.__setattr__(self, "close", close)
-        object.__setattr__(self, "equal", equal)
-        object.__setattr__(self, "true", true)
-        object.__setattr__(self, "array_close", array_close)
+        return tuple.__new__(cls, (close, equal, true, array_close))
+
+    def __repr__(self):
+        return "Expect()"

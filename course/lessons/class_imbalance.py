@@ -26,7 +26,6 @@ undersampling, 0 < beta <= 1; every fraud is kept.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from numbers import Integral, Real
 
 import numpy as np
 import pandas as pd
@@ -40,7 +39,9 @@ from sklearn.preprocessing import StandardScaler
 from course._validation import (
     check_amounts,
     check_binary_labels,
+    check_rng,
     check_same_length,
+    check_scalar,
     check_scores,
 )
 from course.metrics import precision_at_k, prevalence_weights
@@ -75,21 +76,20 @@ _METRIC_COLUMNS = ["average_precision", "roc_auc", "precision_at_k", "mean_predi
 
 
 def _check_share(value, name, *, allow_one=True):
-    if isinstance(value, bool) or not isinstance(value, Real) or not np.isfinite(value):
-        raise ValueError(f"{name} must be a number, got {value!r}.")
-    upper_ok = value <= 1 if allow_one else value < 1
-    if not (value > 0 and upper_ok):
-        bound = "0 < {0} <= 1" if allow_one else "0 < {0} < 1"
-        raise ValueError(f"{name} must satisfy {bound.format(name)}, got {value!r}.")
-    return float(value)
+    boundaries = "right" if allow_one else "neither"
+    return check_scalar(value, name, float, min_val=0, max_val=1, include_boundaries=boundaries)
 
 
 def _check_seed(seed):
-    """An int seed (scikit-learn and imbalanced-learn take ints as ``random_state``)."""
-    if isinstance(seed, bool) or not isinstance(seed, Integral) or seed < 0:
-        raise ValueError(
-            f"seed must be a non-negative int, got {seed!r}: the course never relies on a global random seed."
-        )
+    """An int ``random_state`` for scikit-learn and imbalanced-learn, from what ``check_rng`` accepts.
+
+    The same seeds as everywhere in the course (a non-negative int or a
+    ``numpy.random.Generator``), refused with the same message; a Generator gives an int
+    drawn from it, so one generator passed down a chain of fits stays reproducible.
+    """
+    rng = check_rng(seed)
+    if isinstance(seed, np.random.Generator):
+        return int(rng.integers(np.iinfo(np.int32).max))
     return int(seed)
 
 
@@ -757,6 +757,7 @@ def undersampling_numbers(y_true, y_score, beta, *, k=100, train_fraud_rate=None
     >>> numbers["roc_auc"], numbers["flagged"], numbers["flagged_corrected"]
     (1.0, 0.5, 0.0)
     """
+    threshold = check_scalar(threshold, "threshold", float, min_val=0, max_val=1)
     metrics = imbalance_metrics(y_true, y_score, k=k)
     scores = check_scores(y_score)
     corrected = correct_undersampled_probabilities(scores, beta)

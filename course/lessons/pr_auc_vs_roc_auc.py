@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 from sklearn.metrics import average_precision_score, roc_auc_score
 
-from course._validation import check_binary_labels, check_same_length, check_scores
+from course._validation import check_binary_labels, check_same_length, check_scalar, check_scores
 from course.metrics import (
     DayBootstrap,
     card_precision_at_k,
@@ -65,8 +65,7 @@ def compare_rankings(y_true, scores, *, days, card_ids, k, max_fpr=0.01):
     labels = check_binary_labels(y_true)
     if not isinstance(scores, dict) or not scores:
         raise ValueError("scores must be a non-empty dict of model name -> scores.")
-    if not (isinstance(max_fpr, (int, float)) and not isinstance(max_fpr, bool) and 0 < max_fpr <= 1):
-        raise ValueError(f"max_fpr must be a number in (0, 1], got {max_fpr!r}.")
+    max_fpr = check_scalar(max_fpr, "max_fpr", float, min_val=0, max_val=1, include_boundaries="right")
     rows = {}
     for name, y_score in scores.items():
         model_scores = check_scores(y_score, name=f"scores[{name!r}]")

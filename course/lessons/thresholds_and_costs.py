@@ -21,7 +21,6 @@ a missed one costs its amount) and of scikit-learn (flag ``score >= threshold``)
 from __future__ import annotations
 
 import math
-from numbers import Real
 
 import numpy as np
 import pandas as pd
@@ -32,6 +31,7 @@ from course._validation import (
     check_amounts,
     check_binary_labels,
     check_same_length,
+    check_scalar,
     check_scores,
     check_timestamp_days,
 )
@@ -58,9 +58,7 @@ __all__ = [
 
 
 def _check_rate(value, name):
-    if isinstance(value, bool) or not isinstance(value, Real) or not 0.0 < value < 1.0:
-        raise ValueError(f"{name} must be a fraud rate strictly between 0 and 1, got {value!r}.")
-    return float(value)
+    return check_scalar(value, name, float, min_val=0, max_val=1, include_boundaries="neither")
 
 
 def _check_probabilities(values, name):
@@ -451,8 +449,7 @@ def operating_points_by_period(y_true, y_score, *, timestamps, threshold, amount
     days = check_timestamp_days(timestamps)
     amounts = None if amounts is None else check_amounts(amounts)
     check_same_length(y_true=labels, y_score=scores, timestamps=days, amounts=amounts)
-    if isinstance(threshold, bool) or not isinstance(threshold, Real) or math.isnan(threshold):
-        raise ValueError(f"threshold must be a number, got {threshold!r}.")
+    threshold = check_scalar(threshold, "threshold", float)
     if cost_model is not None:
         cost_model = check_cost_model(cost_model)
         if cost_model.uses_amounts and amounts is None:

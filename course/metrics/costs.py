@@ -20,14 +20,12 @@ each score are worth.
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
-from numbers import Real
 
 import numpy as np
 import pandas as pd
 
-from course._validation import check_amounts, check_binary_labels, check_same_length, check_scores
+from course._validation import check_amounts, check_binary_labels, check_same_length, check_scalar, check_scores
 from course.metrics.threshold_sweep import ThresholdSweep, evenly_spaced_index
 
 __all__ = [
@@ -44,12 +42,8 @@ __all__ = [
 def _check_money(value, name, *, allow_none=False, strictly_positive=False):
     if value is None and allow_none:
         return None
-    if isinstance(value, bool) or not isinstance(value, Real) or not math.isfinite(value):
-        raise ValueError(f"{name} must be a finite number, got {value!r}.")
-    if value < 0 or (strictly_positive and value == 0):
-        bound = "positive" if strictly_positive else "zero or positive"
-        raise ValueError(f"{name} must be {bound}, got {value!r}.")
-    return float(value)
+    boundaries = "neither" if strictly_positive else "left"
+    return check_scalar(value, name, float, min_val=0, include_boundaries=boundaries, finite=True)
 
 
 @dataclass(frozen=True)
@@ -173,8 +167,15 @@ def check_cost_model(cost_model, *, default=None):
     return cost_model
 
 
+def _check_sweep(sweep):
+    if not isinstance(sweep, ThresholdSweep):
+        raise TypeError(f"sweep must be a course.metrics.ThresholdSweep, got {type(sweep).__name__}.")
+    return sweep
+
+
 def _candidate_costs(sweep, cost_model):
     """Costs at every operating point of ``sweep``, lowest threshold first, flag-nothing last."""
+    sweep, cost_model = _check_sweep(sweep), check_cost_model(cost_model)
     points = sweep._operating_points()
     costs = sweep._cost(points, cost_model)
     return points, costs
@@ -283,8 +284,7 @@ def cost_curve(sweep, cost_model, *, max_points=2000):
     >>> data["best_threshold"], data["best_cost"], data["cost_flag_nothing"]
     (0.35, 8.0, 580.0)
     """
-    if not isinstance(sweep, ThresholdSweep):
-        raise TypeError(f"sweep must be a course.metrics.ThresholdSweep, got {type(sweep).__name__}.")
+    _check_sweep(sweep)
     check_cost_model(cost_model)
     best = least_cost_threshold(sweep, cost_model)
     drawn = sweep.thresholds[evenly_spaced_index(sweep.thresholds.size, max_points)]

@@ -18,12 +18,10 @@ Names, one per meaning:
 
 from __future__ import annotations
 
-from numbers import Integral
-
 import numpy as np
 import pandas as pd
 
-from course._validation import check_binary_labels, check_same_length, check_scores
+from course._validation import check_binary_labels, check_same_length, check_scalar, check_scores
 
 __all__ = [
     "precision_at_k",
@@ -35,8 +33,7 @@ __all__ = [
 
 
 def _check_k(k, n, what="transactions"):
-    if isinstance(k, bool) or not isinstance(k, Integral) or k < 1:
-        raise ValueError(f"k must be a positive int (the number of alerts reviewed), got {k!r}.")
+    k = check_scalar(k, "k", int, min_val=1)
     if k > n:
         raise ValueError(f"k={k} is larger than the number of {what} ({n}): there are not k to review.")
     return int(k)
@@ -234,10 +231,8 @@ def card_precision_at_k_by_day(y_true, y_score, *, card_ids, days, k, remove_det
     cards = _check_ids(card_ids, "card_ids")
     day_values = _check_ids(days, "days")
     check_same_length(card_ids=cards, days=day_values, y_true=labels, y_score=scores)
-    if isinstance(k, bool) or not isinstance(k, Integral) or k < 1:
-        raise ValueError(f"k must be a positive int (the number of cards reviewed per day), got {k!r}.")
+    k = check_scalar(k, "k", int, min_val=1)
     _check_flag(remove_detected_cards)
-    k = int(k)
 
     per_card, n_cards = _card_day_table(labels, scores, cards, day_values)
     day_column = per_card["day"].to_numpy()
@@ -338,8 +333,7 @@ def _card_precision_without_removal(y_true, y_score, *, card_ids, days, k):
     cards = _check_ids(card_ids, "card_ids")
     day_values = _check_ids(days, "days")
     check_same_length(card_ids=cards, days=day_values, y_true=labels, y_score=scores)
-    if isinstance(k, bool) or not isinstance(k, Integral) or k < 1:
-        raise ValueError(f"k must be a positive int (the number of cards reviewed per day), got {k!r}.")
+    k = check_scalar(k, "k", int, min_val=1)
     per_card, _ = _card_day_table(labels, scores, cards, day_values)
     by_day = per_card.groupby("day", sort=False)
     # the k-th highest card score of each day (NaN on days with fewer than k cards)

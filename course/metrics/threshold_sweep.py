@@ -20,6 +20,7 @@ from course._validation import (
     check_amounts,
     check_binary_labels,
     check_same_length,
+    check_scalar,
     check_scores,
     check_timestamp_days,
 )
@@ -138,8 +139,7 @@ def evenly_spaced_index(length, max_points):
     """
     if max_points is None:
         return np.arange(length)
-    if isinstance(max_points, bool) or not isinstance(max_points, (int, np.integer)) or max_points < 2:
-        raise ValueError(f"max_points must be an int >= 2 or None, got {max_points!r}.")
+    max_points = check_scalar(max_points, "max_points", int, min_val=2)
     if length <= max_points:
         return np.arange(length)
     return np.unique(np.linspace(0, length - 1, int(max_points)).round().astype(np.int64))
@@ -378,6 +378,10 @@ class ThresholdSweep:
         (1, 101.0, 399.0)
         """
         zero_division = _check_zero_division(zero_division)
+        if cost_model is not None:
+            from course.metrics.costs import check_cost_model  # costs imports this module
+
+            cost_model = check_cost_model(cost_model)
         if type(threshold) is float and not math.isnan(threshold):  # fast path for sliders
             return self._at_scalar(threshold, cost_model, zero_division)
         thresholds = _check_thresholds(threshold)

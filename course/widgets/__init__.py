@@ -12,6 +12,7 @@ Every explorer can be driven from code: set a control's ``value`` and read
 
 from course.widgets.base import Explorer
 from course.widgets.class_imbalance_explorer import ImbalanceExplorer
+from course.widgets.late_labels_explorer import LateLabelExplorer
 from course.widgets.pr_auc_vs_roc_auc_explorer import BaseRateExplorer
 from course.widgets.quiz import NumericQuestion, Quiz, QuizQuestion
 from course.widgets.thresholds_and_costs_explorer import ThresholdExplorer
@@ -21,6 +22,7 @@ __all__ = [
     "ThresholdExplorer",
     "BaseRateExplorer",
     "ImbalanceExplorer",
+    "LateLabelExplorer",
     "Quiz",
     "QuizQuestion",
     "NumericQuestion",

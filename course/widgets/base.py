@@ -51,6 +51,7 @@ The HTML shows each number as
 
 from __future__ import annotations
 
+import base64
 import html
 import math
 import struct
@@ -274,7 +275,10 @@ class Explorer:
         The Agg figure, built once by ``_build_figure``, at ``dpi * pixel_ratio``.
     image : ipywidgets.Image
         The rendered figure (PNG bytes in ``image.value``), its CSS width set to
-        ``figsize[0] * dpi`` pixels (at most the width of the page).
+        ``css_width`` pixels (at most the width of the page).
+    css_width : int
+        The figure's width on screen, ``figsize[0] * dpi`` CSS pixels (the PNG holds
+        ``pixel_ratio`` times as many).
     numbers : ipywidgets.HTML
         The numbers panel.
     controls : list of ipywidgets
@@ -327,9 +331,9 @@ class Explorer:
         self._background = None
         self._build_figure(self.figure)
         self.figure.tight_layout(pad=0.6)
-        css_width = round(figsize[0] * dpi)
+        self.css_width = round(figsize[0] * dpi)  # the figure's width on screen, in CSS pixels
         self.image = widgets.Image(
-            format="png", layout=widgets.Layout(width=f"{css_width}px", max_width="100%", height="auto")
+            format="png", layout=widgets.Layout(width=f"{self.css_width}px", max_width="100%", height="auto")
         )
         self.numbers = widgets.HTML()
         self.displayed = {}
@@ -404,7 +408,46 @@ class Explorer:
             self.figure.draw_artist(artist)
         return png_bytes(canvas.buffer_rgba())
 
-    def _ipython_display_(self):
-        from IPython.display import display
+    def static_html(self):
+        """The explorer as it stands, without JavaScript: its picture (with alt text) and numbers.
 
-        display(self.widget)
+        What a static page (the course's website, nbconvert, GitHub) shows in place of the
+        live widget, which needs a kernel.
+
+        Returns
+        -------
+        str
+
+        Examples
+        --------
+        >>> import ipywidgets as widgets
+        >>> class Line(Explorer):
+        ...     def __init__(self):
+        ...         self.x = widgets.FloatSlider(description="x", value=1.0)
+        ...         super().__init__(controls=[self.x], figsize=(2, 1))
+        ...     def _build_figure(self, figure):
+        ...         figure.add_subplot().plot([0, 1], [0, 1])
+        ...     def _compute(self):
+        ...         return {"x": self.x.value}
+        ...     def _draw(self, values):
+        ...         pass
+        >>> page = Line().static_html()
+        >>> '<img alt="Line' in page and 'data-name="x"' in page
+        True
+        """
+        picture = base64.b64encode(bytes(self.image.value)).decode("ascii")
+        summary = (type(self).__doc__ or type(self).__name__).strip().splitlines()[0]
+        alt = html.escape(f"{type(self).__name__}: {summary}", quote=True)
+        return (
+            '<figure class="hsml-explorer-static">'
+            f'<img alt="{alt}" src="data:image/png;base64,{picture}" width="{self.css_width}" '
+            'style="max-width:100%;height:auto">'
+            f"<figcaption>{self.numbers.value}<p><em>A picture of the explorer at its first position: "
+            "run the notebook to move it.</em></p></figcaption></figure>"
+        )
+
+    def _repr_mimebundle_(self, include=None, exclude=None):
+        # JupyterLab and Voila render the live widget; static renderers fall back to the HTML.
+        bundle = dict(self.widget._repr_mimebundle_(include=include, exclude=exclude) or {})
+        bundle["text/html"] = self.static_html()
+        return bundle

@@ -91,33 +91,42 @@ class QuizQuestion:
         return _feedback(value == self.answer, self.explanation)
 
 
-_THOUSANDS = re.compile(r"[+-]?[1-9]\d{0,2}(,\d{3})+(\.\d*)?")  # 1,200 or 12,345.5: commas group thousands
+_GROUPS = {",": re.compile(r"\d{1,3}(?:,\d{3})+"), ".": re.compile(r"\d{1,3}(?:\.\d{3})+")}
 
 
-def _normalize_number_text(value):
-    """Text of a learner's number in Python's notation, or ValueError with the reason."""
-    text = value.strip().replace(" ", "").replace("\u00a0", "").replace("\u202f", "")
-    if "," not in text:
-        return text
-    if _THOUSANDS.fullmatch(text.rstrip("%")):
+def _with_decimal_point(text, original):
+    """``text`` (no spaces, no sign, no %) with a decimal point and no separators, or ValueError."""
+    if "," in text and "." in text:  # "1,234.5" or "1.234,5": the last separator marks the decimals
+        decimal = "," if text.rfind(",") > text.rfind(".") else "."
+        grouping = "." if decimal == "," else ","
+        whole, _, fraction = text.rpartition(decimal)
+        if grouping in fraction or not _GROUPS[grouping].fullmatch(whole):
+            raise ValueError(f"{original!r} is not a number: its separators do not group thousands.")
+        return whole.replace(grouping, "") + "." + fraction
+    if text.count(",") > 1:  # "1,234,567": thousands only
+        if not _GROUPS[","].fullmatch(text):
+            raise ValueError(f"{original!r} is not a number: its commas do not group thousands.")
         return text.replace(",", "")
-    if text.count(",") == 1 and "." not in text:  # 0,064 or 12,5: a decimal comma
-        return text.replace(",", ".")
-    if text.count(",") == 1 and text.index(".") < text.index(","):  # 1.200,5: dots group, comma decimal
-        return text.replace(".", "").replace(",", ".")
-    raise ValueError(
-        f"{value!r} is ambiguous: write the number with a decimal point (e.g. 0.064) and no thousands separator."
-    )
+    if "," in text:
+        whole, fraction = text.split(",")
+        if re.fullmatch(r"[1-9]\d{0,2}", whole) and re.fullmatch(r"\d{3}", fraction):
+            raise ValueError(
+                f"{original!r} is ambiguous: a comma may separate thousands ({whole}{fraction}) or decimals "
+                f"({float(whole + '.' + fraction):g}). Type it without a comma: {whole}{fraction} or "
+                f"{float(whole + '.' + fraction):g}."
+            )
+        return whole + "." + fraction  # a decimal comma: "0,064", "1,5", "12,75"
+    return text
 
 
 def parse_number(value):
-    """A learner's number: accepts numbers and text like "0.25", "0,25", "1,200" or "25%".
+    """A learner's number: accepts numbers and text like "0.25", "0,25", "1,200.5" or "25%".
 
-    Decimal commas are read as such: ``"0,064"`` is 0.064, not 64. A comma is a thousands
-    separator only in the strict grouping ``1,200`` / ``12,345,678`` (a first group of 1-3
-    digits not starting with 0, then groups of exactly three); any other single comma is a
-    decimal comma (``"0,064"``, ``"12,5"``, ``"1.200,5"``). Anything else with commas is
-    refused with a message, rather than guessed.
+    A comma is read as a decimal comma ("0,064" is 0.064, "1,5" is 1.5) unless it groups
+    thousands unambiguously: with several groups ("1,234,567"), or with a decimal point
+    after it ("1,200.5"; and "1.200,5" the other way round). "1,200" could be either
+    1200 or 1.2, so it is refused with a message that asks for one of them: a right
+    answer must never be marked wrong because of a separator.
 
     Parameters
     ----------
@@ -131,23 +140,28 @@ def parse_number(value):
     Raises
     ------
     ValueError
-        Not a finite number, or an ambiguous use of commas.
+        Not a finite number, or a comma that could mean thousands or decimals.
 
     Examples
     --------
     >>> from course.widgets.quiz import parse_number
-    >>> parse_number("25%"), parse_number("1,200"), parse_number(3)
-    (0.25, 1200.0, 3.0)
-    >>> parse_number("0,064"), parse_number("12,5 %")
-    (0.064, 0.125)
+    >>> parse_number("25%"), parse_number("0,064"), parse_number("1,200.5"), parse_number("1 200"), parse_number(3)
+    (0.25, 0.064, 1200.5, 1200.0, 3.0)
+    >>> parse_number("1,200")
+    Traceback (most recent call last):
+    ...
+    ValueError: '1,200' is ambiguous: a comma may separate thousands (1200) or decimals (1.2). Type it without a comma: 1200 or 1.2.
     """
     if isinstance(value, Real) and not isinstance(value, bool):
         number = float(value)
     elif isinstance(value, str) and value.strip():
-        text = _normalize_number_text(value)
+        text = re.sub(r"\s", "", value)  # spaces, also the narrow no-break space of "1 200"
         scale = 0.01 if text.endswith("%") else 1.0
+        text = text.removesuffix("%")
+        sign = text[0] if text[:1] in "+-" else ""
+        text = _with_decimal_point(text[len(sign) :], value)
         try:
-            number = float(text.rstrip("%")) * scale
+            number = float(sign + text) * scale
         except ValueError:
             raise ValueError(f"{value!r} is not a number.") from None
     else:
@@ -204,6 +218,10 @@ class Quiz:
     Parameters
     ----------
     questions : list of QuizQuestion or NumericQuestion
+    name : str, optional
+        The quiz's name, by convention its module's (``"04_data_leakage"``). A named quiz
+        records every checked answer in the learner's progress (``progress()`` shows it);
+        an unnamed one records nothing.
 
     Attributes
     ----------
@@ -231,6 +249,8 @@ class Quiz:
     """
 
     def __init__(self, questions, *, name=None):
+        if name is not None and (not isinstance(name, str) or not name.strip()):
+            raise ValueError(f"name must be a non-empty string such as '04_data_leakage', got {name!r}.")
         self.name = name
         questions = list(questions)
         if not questions:
@@ -279,6 +299,10 @@ class Quiz:
             return self._texts[index]
         self.results[index] = result.correct
         self._texts[index] = result.text
+        if self.name is not None:  # never raises: trouble with the file is reported, the quiz goes on
+            from course.grading.tracking import record_quiz
+
+            record_quiz(self.name, index, len(self.questions), result.correct)
         mark = "✔" if result.correct else "✘"
         color = "#1a7f37" if result.correct else "#b42318"
         verdict = "Correct." if result.correct else "Not quite."

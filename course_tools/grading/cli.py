@@ -1,7 +1,7 @@
 """``hsml-grade`` / ``python -m course_tools.grading``: the instructor's and the author's commands.
 
 Instructor (in order):  release A  ->  collect A FOLDER  ->  autograde A  ->  feedback A  ->  grades
-Author:                 new-assignment NAME,  build [SOURCE.py ...],  lint [A ...]
+Author:                 new-assignment NAME,  build [SOURCE.py ...],  lint [A ...],  exercises [A ...]
 
 Every command prints what it did and where; it exits 1 if anything needs your attention
 (a malformed or ungradable submission, an authoring problem), 0 otherwise.
@@ -32,12 +32,15 @@ def _collect(args, course):
 
 
 def _autograde(args, course):
-    print(f"Autograding {args.assignment} (each submission runs in a fresh kernel)...", flush=True)
+    print(f"Autograding {args.assignment} (each submission runs in a fresh sandboxed kernel)...", flush=True)
     report = pipeline.autograde(course, args.assignment, args.student or None, timeout=args.timeout)
     _print(report.lines())
     if report.failed:
         print("What to do with a FAILED submission: docs/INSTRUCTORS.md, 'A submission that fails to grade'.")
-    return 1 if report.failed else 0
+    flagged = [r for r in report.results if r.flags]
+    if flagged:
+        print("What to do with a FLAGGED submission: docs/INSTRUCTORS.md, 'Flagged submissions'.")
+    return 1 if report.failed or flagged else 0
 
 
 def _feedback(args, course):
@@ -73,6 +76,25 @@ def _build(args, course):
         else:
             print(f"Built {authoring.build_file(source, target)} from {source}")
     return 1 if stale else 0
+
+
+def _exercises(args, course):
+    from course_tools.grading import exercises
+
+    source_dir = course.root / "source"
+    out = Path(args.out) if args.out else exercises.EXERCISES_DIR
+    if args.check:
+        stale = exercises.stale_exercises(source_dir=source_dir, out=out)
+        for problem in stale:
+            print(f"STALE {problem}")
+        if not stale:
+            print(f"Every learner version in {out} is up to date.")
+        return 1 if stale else 0
+    written = exercises.write_exercises(args.assignments or None, source_dir=source_dir, out=out)
+    print(f"Wrote {len(written)} learner version(s) (nbgrader release: no solution, no hidden test) to {out}:")
+    for path in written:
+        print(f"  {path.name}")
+    return 0
 
 
 def _lint(args, course):
@@ -141,6 +163,14 @@ def build_parser() -> argparse.ArgumentParser:
     add("lint", _lint, "check the authoring rules of assignments (all by default)").add_argument(
         "assignments", nargs="*"
     )
+    sub = add(
+        "exercises",
+        _exercises,
+        "write the learner versions exercises/A.ipynb (nbgrader's release, for self-paced learners; all by default)",
+    )
+    sub.add_argument("assignments", nargs="*")
+    sub.add_argument("--check", action="store_true", help="only report learner versions that are stale (exit 1)")
+    sub.add_argument("--out", help="folder to write to (default: the repository's exercises/)")
     add(
         "new-assignment", _new_assignment, "start a new assignment NAME (e.g. 04_drift) from a working template"
     ).add_argument("name")

@@ -16,11 +16,11 @@ from __future__ import annotations
 import re
 
 from nbconvert.preprocessors import Preprocessor
-from traitlets import Bool
+from traitlets import Bool, Integer
 
 from course_tools.grading.cells import BEGIN_HIDDEN, END_HIDDEN, MIN_SECRET_LENGTH, region_lines
 
-__all__ = ["HideHiddenTestOutputs", "scrub_outputs"]
+__all__ = ["HideHiddenTestOutputs", "LimitOutputBytes", "scrub_outputs"]
 
 _ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
 # Errors whose messages come from the visible side (a check) or from the grader itself.
@@ -122,4 +122,38 @@ class HideHiddenTestOutputs(Preprocessor):
         source = cell.get("source", "")
         if cell.get("cell_type") == "code" and BEGIN_HIDDEN in source:
             cell.outputs = scrub_outputs(cell.get("outputs", []), region_lines(source, BEGIN_HIDDEN, END_HIDDEN))
+        return cell, resources
+
+
+class LimitOutputBytes(Preprocessor):
+    """nbgrader preprocessor: keep at most ``max_output_bytes`` of output per cell, with a note.
+
+    The graded notebook is already capped while it runs
+    (:class:`~course_tools.grading.execute.GradingExecute`); this keeps feedback small even
+    for a notebook graded elsewhere. Put it in ``GenerateFeedback.preprocessors``.
+
+    Attributes
+    ----------
+    enabled : bool, default=True
+    max_output_bytes : int, default=200_000
+
+    Examples
+    --------
+    >>> import nbformat
+    >>> from course_tools.grading.feedback import LimitOutputBytes
+    >>> cell = nbformat.v4.new_code_cell("print('x' * 10**6)")
+    >>> cell.outputs = [nbformat.v4.new_output("stream", text="x" * 10**6)]
+    >>> cell, _ = LimitOutputBytes().preprocess_cell(cell, {}, 0)
+    >>> len(cell.outputs[0].text) < 200_000, cell.outputs[-1].text.startswith("[output cut")
+    (True, True)
+    """
+
+    enabled = Bool(True, help="nbgrader registers its preprocessors enabled").tag(config=True)
+    max_output_bytes = Integer(200_000, help="bytes of output kept per cell").tag(config=True)
+
+    def preprocess_cell(self, cell, resources, cell_index):
+        from course_tools.grading.execute import cut_outputs
+
+        if cell.get("cell_type") == "code" and cell.get("outputs"):
+            cell.outputs = cut_outputs(list(cell.outputs), self.max_output_bytes)
         return cell, resources

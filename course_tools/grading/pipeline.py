@@ -25,6 +25,7 @@ import nbformat
 
 from course_tools.grading.authoring import REPO_ROOT, lint_notebook
 from course_tools.grading.cells import grade_id, secret_lines
+from course_tools.grading.integrity import metadata_problems, protected_names, scan_notebook
 from course_tools.grading.timeouts import CellTimeouts
 
 __all__ = [
@@ -206,11 +207,42 @@ def _ask_alembic_in_process() -> None:
 
 
 def _log_errors(result: dict) -> str:
+    """The cause of a failed nbgrader step, in one line: the last exception's own message."""
+    cause = _exception(result.get("log", "") + "\n" + result.get("error", ""))
+    if cause:
+        return cause
     lines = [line for line in result.get("log", "").splitlines() if line.startswith(("[ERROR]", "[CRITICAL]"))]
-    if lines:
-        return "\n".join(lines[-8:])
-    error = result.get("error", "").strip().splitlines()
-    return error[-1] if error else "nbgrader gave no reason (see .nbgrader.log)"
+    return lines[-1].removeprefix("[ERROR] ") if lines else "nbgrader gave no reason"
+
+
+def _exception(log: str) -> str:
+    """The exception that ended the last telling traceback in ``log`` (``KeyError: 'grade_id'``), else ''.
+
+    nbgrader's own closing ``NbGraderException: Please see the above traceback`` tells nothing: skipped.
+    """
+    lines = [line.removeprefix("[ERROR] ").rstrip() for line in log.splitlines()]
+    found = []
+    for i, line in enumerate(lines):
+        if line.strip() != "Traceback (most recent call last):":
+            continue
+        frames = [x for x in lines[i + 1 :] if x.lstrip().startswith("File ")]
+        if not frames:
+            continue
+        base = len(frames[0]) - len(frames[0].lstrip()) - 2  # frames are indented 2 more than the exception
+        last = ""
+        for later in lines[i + 1 :]:
+            indent = len(later) - len(later.lstrip())
+            if later.startswith("[") or (later.strip() and indent < base):
+                break
+            text = later.strip()
+            if text.startswith("File "):
+                last = ""  # the exception's first line follows the last frame
+            elif indent == base and text and not last and not text.startswith(("Traceback", "During handling")):
+                last = text
+        if last:
+            found.append(last)
+    telling = [f for f in found if "Please see the" not in f]
+    return telling[-1] if telling else ""
 
 
 def leaked_lines(text: str, secrets: set[str]) -> list[str]:
@@ -435,12 +467,14 @@ class StudentResult:
     manual_pending: float = 0.0  # points of answers waiting for a human grader
     timed_out: list[str] = field(default_factory=list)
     seconds: float = 0.0
+    flags: list[str] = field(default_factory=list)  # code or events an instructor should look at
 
 
 @dataclass
 class AutogradeReport:
     assignment: str
     results: list[StudentResult]
+    isolation: str = "sandbox"  # or "NONE (HSML_GRADING_SANDBOX=off)"
 
     @property
     def failed(self) -> list[StudentResult]:
@@ -451,6 +485,8 @@ class AutogradeReport:
             f"Autograded {self.assignment}: {len(self.results) - len(self.failed)} of {len(self.results)} "
             "submission(s) graded; notebooks with outputs in autograded/<student>/, scores in gradebook.db"
         ]
+        if self.isolation != "sandbox":
+            out.append(f"  WARNING: graded WITHOUT isolation: {self.isolation}; learner code could reach your files.")
         for r in self.results:
             if r.graded:
                 extra = f"; {r.manual_pending:g} point(s) to grade by hand" if r.manual_pending else ""
@@ -460,6 +496,10 @@ class AutogradeReport:
                 )
             else:
                 out.append(f"  FAILED {r.student}: {r.reason}")
+        for r in self.results:
+            if r.flags:
+                shown = "; ".join(r.flags[:4]) + (f"; and {len(r.flags) - 4} more" if len(r.flags) > 4 else "")
+                out.append(f"  FLAGGED {r.student}: read this code before trusting the grade: {shown}")
         return out
 
 
@@ -506,35 +546,61 @@ def autograde(
     Autograded 00_warm_up: 1 of 1 submission(s) graded; notebooks with outputs in autograded/<student>/, scores in gradebook.db
       ada: 6 / 6 auto-graded points (... s); 2 point(s) to grade by hand
     """
+    from course_tools.grading import sandbox
+    from course_tools.grading.execute import GUARD_REPORTS
+
     students = students or course.students(assignment)
     if not students:
         raise GradingError(f"No submissions of {assignment} in {course.folder('submitted')}: run collect first.")
+    if sandbox.opted_out():
+        isolation = f"NONE ({sandbox.OPT_OUT_ENV}=off)"
+    else:
+        try:
+            sandbox.check_sandbox()
+        except sandbox.SandboxUnavailable as exc:
+            raise GradingError(str(exc)) from None
+        isolation = "sandbox"
     api = course.api(timeout=timeout)
+    sources = {
+        n: nbformat.read(course.source(assignment) / f"{n}.ipynb", as_version=4)
+        for n in course.notebook_names(assignment)
+    }
+    protected = set().union(*(protected_names(nb) for nb in sources.values()))
     results = []
     for student in students:
         folder = course.folder("submitted", student, assignment)
-        unreadable = []
+        unreadable, submitted = [], {}
         for path in sorted(folder.glob("*.ipynb")):
             try:
-                read_notebook(path)
+                submitted[path.stem] = read_notebook(path)
             except ValueError as exc:
                 unreadable.append(f"{path.name} is {exc}")
         if unreadable:
             results.append(StudentResult(student, False, "; ".join(unreadable) + ". Ask the student for a new copy."))
             continue
+        flags = [
+            f"{name}: {flag}" if len(submitted) > 1 else flag
+            for name, nb in submitted.items()
+            for flag in scan_notebook(nb, protected)
+        ]
+        edited = [p for name, nb in submitted.items() if name in sources for p in metadata_problems(nb, sources[name])]
+        GUARD_REPORTS.pop((assignment, student), None)
         start = time.perf_counter()
         with _quiet_nbgrader():
             outcome = api.autograde(assignment, student, force=True, create=True)
         seconds = time.perf_counter() - start
+        flags += [f"at grading, {event}" for event in GUARD_REPORTS.pop((assignment, student), [])]
         if not outcome["success"] or not course.folder("autograded", student, assignment).is_dir():
-            results.append(StudentResult(student, False, _log_errors(outcome), seconds=seconds))
+            reason = _failure_reason(course, assignment, student, outcome, edited)
+            results.append(StudentResult(student, False, reason, seconds=seconds, flags=flags))
             continue
+        flags += [f"cell metadata edited: {p}" for p in edited]
         timed_out = [
             f"{nb.stem}:{cell}"
             for nb in sorted(course.folder("autograded", student, assignment).glob("*.ipynb"))
             for cell in _timed_out_cells(nb)
         ]
-        results.append(StudentResult(student, True, timed_out=timed_out, seconds=seconds))
+        results.append(StudentResult(student, True, timed_out=timed_out, seconds=seconds, flags=flags))
     with course.gradebook() as gb:
         for r in results:
             if r.graded:
@@ -543,7 +609,49 @@ def autograde(
                 r.manual_pending = sum(
                     g.max_score for nb in submission.notebooks for g in nb.grades if g.needs_manual_grade
                 )
-    return AutogradeReport(assignment, results)
+    _save_flags(course, assignment, {r.student: r.flags for r in results})
+    return AutogradeReport(assignment, results, isolation)
+
+
+FLAGS_FILE = "flags.json"  # {assignment: {student: [flag, ...]}}, beside the gradebook
+
+
+def _save_flags(course: Course, assignment: str, flags: dict[str, list[str]]) -> None:
+    path = course.root / FLAGS_FILE
+    table = json.loads(path.read_text(encoding="utf-8")) if path.is_file() else {}
+    mine = table.setdefault(assignment, {})
+    for student, found in flags.items():
+        if found:
+            mine[student] = found
+        else:
+            mine.pop(student, None)
+    path.write_text(json.dumps(table, indent=1, sort_keys=True), encoding="utf-8")
+
+
+def _failure_reason(course: Course, assignment: str, student: str, outcome: dict, edited: list[str]) -> str:
+    """One line: what went wrong (the exception's own message, the cell), what to do, where the log is."""
+    log = course.folder("logs", student, assignment) / "autograde.log"
+    log.parent.mkdir(parents=True, exist_ok=True)
+    log.write_text(outcome.get("log", "") + "\n" + outcome.get("error", ""), encoding="utf-8")
+    cause = _log_errors(outcome)
+    name, _, message = cause.partition(": ")
+    regrade = f"grade again with --student {student}"
+    if name.endswith("KernelDied"):
+        return f"{message.replace('--student,', f'--student {student},')} Full log: {log}"
+    if name.endswith("UnresponsiveKernelError") or "could not interrupt" in cause or "unresponsive" in cause:
+        return (
+            f"the kernel could not be interrupted (code that ignores interrupts, e.g. catching KeyboardInterrupt "
+            f"in a loop): replace that loop with raise RuntimeError('endless loop') in the submitted notebook, "
+            f"{regrade}, and note the change. Full log: {log}"
+        )
+    if edited:
+        more = f" (and {len(edited) - 1} more)" if len(edited) > 1 else ""
+        return (
+            f"{edited[0]}{more}; nbgrader stopped with {cause}. Put the released cell back in "
+            f"submitted/{student}/{assignment}/ (copy it from release/{assignment}/), {regrade}, and note the change. "
+            f"Full log: {log}"
+        )
+    return f"nbgrader stopped with {cause}. Read the full log, fix the submission or ask the learner, {regrade}: {log}"
 
 
 @dataclass(frozen=True)
@@ -661,7 +769,8 @@ def export_grades(course: Course, to: Path | None = None) -> tuple[Path, list[di
     -------
     (pathlib.Path, list of dict)
         The file written and its rows (``assignment``, ``student_id``, ``score``,
-        ``max_score``... as strings).
+        ``max_score``... as strings), with a last column ``flags``: what ``autograde``
+        flagged in that submission for the instructor to read (empty when nothing).
 
     Examples
     --------
@@ -679,4 +788,14 @@ def export_grades(course: Course, to: Path | None = None) -> tuple[Path, list[di
         CsvExportPlugin(to=str(to), parent=course.api()).export(gb)
     with open(to, newline="", encoding="utf-8") as handle:
         rows = list(csv.DictReader(handle))
+    # one more column: what autograde flagged for the instructor to read (empty: nothing)
+    path = course.root / FLAGS_FILE
+    flags = json.loads(path.read_text(encoding="utf-8")) if path.is_file() else {}
+    for row in rows:
+        row["flags"] = "; ".join(flags.get(row.get("assignment", ""), {}).get(row.get("student_id", ""), []))
+    if rows:
+        with open(to, "w", newline="", encoding="utf-8") as handle:
+            writer = csv.DictWriter(handle, fieldnames=list(rows[0]))
+            writer.writeheader()
+            writer.writerows(rows)
     return to, rows

@@ -156,3 +156,39 @@ def read_numbers(panel):
     """The numbers shown by an explorer: ``({name: (data-value, text)}, error text or None)``."""
     shown = panel.evaluate(READ_NUMBERS)
     return {name: (value, text) for name, value, text in shown["values"]}, shown["error"]
+
+
+# Resolves once the cell at an index has an execution count and the kernel is idle.
+CELL_RAN = (
+    """([index, before]) => {
+  const panel = document.querySelector('%s');
+  const cell = panel?.querySelectorAll('.jp-Cell')[index];
+  const prompt = cell?.querySelector('.jp-InputPrompt')?.textContent.trim() ?? '';
+  const status = panel?.querySelector('.jp-Notebook-ExecutionIndicator')?.dataset.status;
+  return /^\\[\\d+\\]:$/.test(prompt) && prompt !== before && status === 'idle';
+}"""
+    % PANEL
+)
+
+
+def run_cell(page, index, timeout_ms):
+    """Select the cell at ``index`` (0-based, as in the .ipynb file), Shift+Enter; wait until it ran."""
+    target = cell(page, index)
+    target.scroll_into_view_if_needed()
+    before = target.locator(".jp-InputPrompt").inner_text().strip()
+    target.locator(".jp-InputPrompt").click()
+    page.keyboard.press("Shift+Enter")
+    page.wait_for_function(CELL_RAN, arg=[index, before], timeout=timeout_ms, polling=100)
+
+
+def replace_cell_source(page, index, text):
+    """Replace the code of the cell at ``index`` with ``text``, as pasted by a learner (no auto-indent)."""
+    editor = cell(page, index).locator(".cm-content")
+    editor.click()
+    page.keyboard.press("ControlOrMeta+a")
+    page.keyboard.insert_text(text)
+
+
+def output_text(page, index):
+    """The text of the outputs of the cell at ``index``."""
+    return cell(page, index).locator(".jp-OutputArea").first.inner_text()

@@ -1,9 +1,10 @@
 """A JupyterLab server for the browser tests: started on a free port, stopped for sure.
 
 The command line is :func:`course_tools.lab.build_command` (what ``make lab`` runs: token
-authentication on, ``--allow-root`` as root, the repository as root dir), plus a few
+authentication on with the token in the environment, ``--allow-root`` as root, the
+repository as root dir), plus a few
 options that keep a test run clean: temporary config, runtime, settings and workspace
-folders (no earlier workspace restored, nothing written to the user's ``~/.jupyter``),
+folders, a temporary learner progress file (no earlier workspace restored, nothing written to the user's ``~/.jupyter``),
 checkpoints outside the repository, no autosave, no news feed and no update check.
 
 The runtime folder is ours, so the kernels' connection files are there: the tests talk
@@ -30,7 +31,7 @@ from pathlib import Path
 import psutil
 from jupyter_client import BlockingKernelClient
 
-from course_tools.lab import build_command
+from course_tools.lab import build_command, server_environment
 
 # User settings of the test server: no news popup, no update check, and no autosave (the
 # notebooks served are the repository's own files: Lab must never write outputs into them).
@@ -61,6 +62,7 @@ class LabServer:
         self.token = secrets.token_hex(24)
         self.runtime_dir = self.workdir / "runtime"
         self.log_path = self.workdir / "lab.log"
+        self.progress_path = self.workdir / "progress.json"
         self.process = None
         self._log = None
 
@@ -72,7 +74,7 @@ class LabServer:
             path = settings_dir / name
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_text(json.dumps(values))
-        command = build_command(self.port, self.token, as_root=hasattr(os, "geteuid") and os.geteuid() == 0)
+        command = build_command(self.port, as_root=hasattr(os, "geteuid") and os.geteuid() == 0)
         command += [
             "--LabApp.news_url=None",
             "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
@@ -81,11 +83,12 @@ class LabServer:
             # an absolute checkpoint dir: opening a notebook leaves no .ipynb_checkpoints/ in the tree
             f"--FileCheckpoints.checkpoint_dir={self.workdir / 'checkpoints'}",
         ]
-        env = {key: value for key, value in os.environ.items() if key != "JUPYTER_TOKEN"}
+        env = server_environment(self.token)  # never on the command line (/proc/<pid>/cmdline is public)
         env.update(
             JUPYTER_CONFIG_DIR=str(self.workdir / "config"),
             JUPYTER_RUNTIME_DIR=str(self.runtime_dir),
             PYTHONDONTWRITEBYTECODE="1",
+            HSML_PROGRESS_FILE=str(self.progress_path),  # the kernels' learner progress (course.grading.tracking)
         )
         self._log = self.log_path.open("w")
         self.process = subprocess.Popen(

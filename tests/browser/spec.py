@@ -131,6 +131,17 @@ IMBALANCE_EXPLORER = WidgetKind(
     engine=None,
 )
 
+LATE_LABEL_EXPLORER = WidgetKind(
+    name="LateLabelExplorer",
+    slider="As of",
+    slider_attribute="as_of_slider",
+    engine=(
+        "from course.lessons.late_labels import late_label_numbers\n"
+        "numbers = late_label_numbers(explorer.positions, explorer.as_of_slider.value,\n"
+        "                             explorer.maturity_slider.value, explorer.metric_buttons.value)\n"
+    ),
+)
+
 NOTEBOOKS = {
     "00_start_here": NoMainWidget(
         "the welcome page: what the course is for, one printed accuracy example and a setup check"
@@ -155,6 +166,61 @@ NOTEBOOKS = {
         presses=5,
         drag_to=0.25,
         inputs=(("Review cost", 7.5), ("Capacity/day", 12)),
+    ),
+    # starts the morning after the scored period (left), precision, labels known so far; right = later dates
+    "05_late_labels": MainWidget(LATE_LABEL_EXPLORER, presses=5, drag_to=0.5),
+}
+
+
+@dataclass(frozen=True)
+class ExerciseAttempt:
+    """How a self-paced learner starts an exercise (``exercises/<name>.ipynb``) in the browser.
+
+    The learner version's answer cells raise ``NotImplementedError`` by design, so the test
+    never runs all cells: it runs the setup cells, types an answer of its own into one answer
+    cell, runs it and then that question's check cell, whose output must show ``expect``.
+
+    Parameters
+    ----------
+    setup_cells : tuple of str
+        Ids of the cells run first, in order (the self-paced imports, the locked setup).
+    answer_cell : str
+        Id of the answer cell typed into (its whole content is replaced by ``answer``).
+    answer : str
+        A right answer, written as a learner would (not the source's solution).
+    check_cell : str
+        Id of the question's test cell: ``check("question_id")``.
+    question_id : str
+    expect : str
+        Text the check cell's output must hold.
+    """
+
+    setup_cells: tuple
+    answer_cell: str
+    answer: str
+    check_cell: str
+    question_id: str
+    expect: str
+
+
+#: The exercises the browser test opens as a learner would (a few: each costs a kernel).
+EXERCISES = {
+    "01_class_imbalance": ExerciseAttempt(
+        setup_cells=("self-paced-imports", "01-setup"),
+        answer_cell="01-baseline-answer",
+        answer=(
+            "def flag_nothing_report(y_true, amounts):\n"
+            "    frauds = np.asarray(y_true) == 1\n"
+            "    return {\n"
+            '        "accuracy": float(1 - frauds.mean()),\n'
+            '        "recall": 0.0,\n'
+            '        "frauds_missed": int(frauds.sum()),\n'
+            '        "fraud_amount_missed": float(np.asarray(amounts, dtype=float)[frauds].sum()),\n'
+            "    }\n"
+        ),
+        check_cell="01-baseline-tests",
+        question_id="01-baseline",
+        expect="✓ 01-baseline",
     ),
 }
 

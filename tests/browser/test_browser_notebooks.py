@@ -11,6 +11,10 @@ A screenshot of each notebook lands in ``build/screenshots/<notebook>.png``.
 ``HSML_BROWSER_NOTEBOOKS`` (a glob from the repository root, default ``modules/*.ipynb``)
 runs the same test on other notebooks, e.g. a stand-in under ``build/`` while a module is
 being written; their names must have a spec.
+
+A self-paced learner's exercise (``exercises/<name>.ipynb``, as ``EXERCISES`` in
+``spec.py`` says) is opened too: its setup cells run, an answer is typed into one answer
+cell, and that question's ``check`` must pass and be recorded in the learner's progress.
 """
 
 from __future__ import annotations
@@ -24,7 +28,7 @@ from pathlib import Path
 import pytest
 
 from tests.browser import checks
-from tests.browser.spec import NOTEBOOKS, MainWidget, main_widget_cells, spec_problem
+from tests.browser.spec import EXERCISES, NOTEBOOKS, MainWidget, main_widget_cells, spec_problem
 
 sync_api = pytest.importorskip(
     "playwright.sync_api", reason="browser tests need the playwright package (the test extra): `make setup`."
@@ -266,5 +270,56 @@ def test_notebook_runs_and_its_main_widget_answers(notebook, lab_server, page, r
             print(f"no screenshot of {notebook}: {error}")
         try:
             lab_server.close_session(notebook)  # frees the kernel; the server stops at the end anyway
+        except OSError:
+            pass
+
+
+@pytest.mark.parametrize("exercise", sorted(EXERCISES))
+def test_an_exercise_runs_its_setup_and_a_learners_check(exercise, lab_server, page, record_timing):
+    spec = EXERCISES[exercise]
+    notebook = f"exercises/{exercise}.ipynb"
+    stored = (REPO_ROOT / notebook).read_bytes()
+    position = {cell.get("id"): i for i, cell in enumerate(json.loads(stored)["cells"])}
+    timing = {"notebook": notebook, "note": "setup cells, then one typed answer and its check"}
+    watch = None
+    log_offset = len(lab_server.log_path.read_text(errors="replace"))
+    start = time.monotonic()
+    try:
+        lab_page.open_notebook(page, lab_server, notebook, OPEN_TIMEOUT_MS)
+        timing["open_s"] = time.monotonic() - start
+        for cell_id in spec.setup_cells:
+            lab_page.run_cell(page, position[cell_id], RUN_ALL_TIMEOUT_MS)
+        timing["run_all_s"] = time.monotonic() - start - timing["open_s"]
+        interact_start = time.monotonic()
+        watch = lab_server.watch_kernel(notebook)
+        lab_page.replace_cell_source(page, position[spec.answer_cell], spec.answer)
+        lab_page.run_cell(page, position[spec.answer_cell], UPDATE_TIMEOUT_MS)
+        lab_page.run_cell(page, position[spec.check_cell], UPDATE_TIMEOUT_MS)
+        timing["interact_s"] = time.monotonic() - interact_start
+        errors = lab_page.page_errors(page)
+        assert not errors, f"{notebook}: error output in the learner's first steps:\n" + "\n".join(
+            f"--- cell {error['cell']}:\n{error['text']}" for error in errors
+        )
+        shown = lab_page.output_text(page, position[spec.check_cell])
+        assert spec.expect in shown, f"{notebook}: the check cell shows {shown!r}, expected {spec.expect!r}"
+        recorded = json.loads(lab_server.progress_path.read_text(encoding="utf-8"))["questions"]
+        assert recorded.get(spec.question_id, {}).get("last") == "passed", (
+            f"{notebook}: the passed check is not in the learner's progress file: {recorded}"
+        )
+        problems = kernel_and_server_errors(lab_server, log_offset, watch)
+        assert problems is None, f"{notebook}: while the learner worked, {problems}"
+        assert not saved_outputs(REPO_ROOT / notebook, stored), f"JupyterLab saved into {notebook}"
+        timing["total_s"] = time.monotonic() - start
+        record_timing(timing)
+    finally:
+        if watch is not None:
+            watch.close()
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        try:
+            page.screenshot(path=str(SCREENSHOTS / f"exercise-{exercise}.png"))
+        except Exception as error:  # a screenshot must not hide the test's own failure
+            print(f"no screenshot of {notebook}: {error}")
+        try:
+            lab_server.close_session(notebook)
         except OSError:
             pass

@@ -6,7 +6,15 @@ from pathlib import Path
 
 import pytest
 
-from tests.browser.spec import NOTEBOOKS, MainWidget, NoMainWidget, WidgetKind, main_widget_cells, spec_problem
+from tests.browser.spec import (
+    EXERCISES,
+    NOTEBOOKS,
+    MainWidget,
+    NoMainWidget,
+    WidgetKind,
+    main_widget_cells,
+    spec_problem,
+)
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 MODULES = sorted(glob("modules/*.ipynb", root_dir=REPO_ROOT))
@@ -48,3 +56,23 @@ def test_a_widget_without_engine_code_is_refused():
 def test_no_main_widget_says_why():
     reasons = [spec.reason for spec in NOTEBOOKS.values() if isinstance(spec, NoMainWidget)]
     assert all(reason.strip() for reason in reasons)
+
+
+@pytest.mark.parametrize("exercise", sorted(EXERCISES))
+def test_every_exercise_attempt_matches_its_shipped_exercise(exercise, tmp_path):
+    import numpy as np
+
+    from course.grading import check
+    from course.grading.tracking import using_progress_file
+
+    spec = EXERCISES[exercise]
+    path = REPO_ROOT / "exercises" / f"{exercise}.ipynb"
+    assert path.is_file(), f"EXERCISES names {exercise}, but exercises/{exercise}.ipynb does not exist"
+    cells = {cell.get("id"): cell for cell in json.loads(path.read_text())["cells"]}
+    for cell_id in (*spec.setup_cells, spec.answer_cell, spec.check_cell):
+        assert cell_id in cells, f"exercises/{exercise}.ipynb has no cell {cell_id!r}"
+    assert f'check("{spec.question_id}")' in "".join(cells[spec.check_cell]["source"])
+    namespace = {"np": np}
+    exec(spec.answer, namespace)  # the typed answer passes the visible check (its tests bring their own data)
+    with using_progress_file(tmp_path / "progress.json"):
+        check(spec.question_id, namespace)

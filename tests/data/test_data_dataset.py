@@ -157,3 +157,25 @@ def test_describe_command_prints_the_figures(capsys):
         load_transactions()["is_fraud"].mean(),
         atol=5e-6,
     )
+
+
+@pytest.mark.parametrize(
+    "column, row, value, problem",
+    [
+        ("amount", 5, -50.0, "amount is negative or not finite (1 row(s))"),
+        ("is_fraud", 7, 7, "is_fraud is not 0 or 1 (1 row(s))"),
+        ("day", 9, 200, "day does not count days from one start date"),
+        ("customer_id", 2, -1, "customer_id or terminal_id is negative"),
+    ],
+)
+def test_edited_values_are_refused_even_with_a_recomputed_checksum(copy_of_dataset, column, row, value, problem):
+    from course.data.dataset import sha256_of
+
+    df = load_transactions(copy_of_dataset)
+    df.loc[row, column] = value
+    data = to_csv_gz_bytes(df)
+    copy_of_dataset.write_bytes(data)
+    (copy_of_dataset.parent / "SHA256SUMS").write_text(f"{sha256_of(data)}  {copy_of_dataset.name}\n")
+    with pytest.raises(DatasetError, match="values outside their meaning") as info:
+        load_transactions(copy_of_dataset)
+    assert problem in str(info.value) and "even if its checksum was recomputed" in str(info.value)

@@ -79,16 +79,16 @@ def test_no_drift_is_the_default(base):
 @pytest.mark.parametrize(
     "kwargs, message",
     [
-        ({"start_day": -1}, "start_day must be a non-negative int"),
-        ({"start_day": 1.5}, "start_day must be a non-negative int"),
-        ({"start_day": 5, "amount_factor": 0}, "amount_factor must be > 0"),
-        ({"start_day": 5, "fraud_rate_multiplier": -1.0}, "fraud_rate_multiplier must be >= 0"),
-        ({"start_day": 5, "amount_factor": float("inf")}, "must be a finite number"),
+        ({"start_day": -1}, "Drift.start_day == -1, must be >= 0"),
+        ({"start_day": 1.5}, "Drift.start_day must be an instance of int"),
+        ({"start_day": 5, "amount_factor": 0}, "Drift.amount_factor == 0, must be > 0"),
+        ({"start_day": 5, "fraud_rate_multiplier": -1.0}, "Drift.fraud_rate_multiplier == -1.0, must be >= 0"),
+        ({"start_day": 5, "amount_factor": float("inf")}, "a finite number is needed"),
         ({"start_day": 5, "new_pattern": "phishing"}, "new_pattern must be None or one of"),
     ],
 )
 def test_bad_drift_raises_clear_errors(kwargs, message):
-    with pytest.raises(ValueError) as info:
+    with pytest.raises((TypeError, ValueError)) as info:
         Drift(**kwargs)
     assert message in str(info.value)
 

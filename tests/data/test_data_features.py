@@ -145,15 +145,26 @@ def test_time_split_masks(small_df):
 @pytest.mark.parametrize(
     "kwargs, message",
     [
-        ({"train_days": 0, "gap_days": 7, "test_days": 7}, "train_days must be a whole number >= 1"),
-        ({"train_days": 7, "gap_days": -1, "test_days": 7}, "gap_days must be a whole number >= 0"),
-        ({"train_days": 7, "gap_days": 7, "test_days": 1.5}, "test_days must be a whole number >= 1"),
+        ({"train_days": 0, "gap_days": 7, "test_days": 7}, "train_days == 0, must be >= 1"),
+        ({"train_days": 7, "gap_days": -1, "test_days": 7}, "gap_days == -1, must be >= 0"),
+        ({"train_days": 7, "gap_days": 7, "test_days": 1.5}, "test_days must be an instance of int"),
         ({"train_days": 40, "gap_days": 7, "test_days": 30}, "The data covers days 0..59"),
         ({"train_days": 7, "gap_days": 7, "test_days": 7, "start_day": -3}, "The data covers days 0..59"),
-        ({"train_days": 7, "gap_days": 7, "test_days": 7, "start_day": "5"}, "start_day must be a whole number"),
+        ({"train_days": 7, "gap_days": 7, "test_days": 7, "start_day": "5"}, "start_day must be an instance of int"),
     ],
 )
 def test_time_split_rejects_bad_periods(small_df, kwargs, message):
-    with pytest.raises(ValueError) as info:
+    with pytest.raises((TypeError, ValueError)) as info:
         time_split(small_df, **kwargs)
     assert message in str(info.value)
+
+
+def test_time_split_says_which_day_is_not_a_day(small_df):
+    df = small_df.astype({"day": "float64"})
+    df.loc[df.index[3], "day"] = np.nan
+    with pytest.raises(ValueError, match=r"'day' column must hold whole day numbers; 1 row\(s\).*position 3: nan\)"):
+        time_split(df, train_days=7, gap_days=7, test_days=7)
+    whole = small_df.astype({"day": "float64"})  # whole numbers stored as floats are days
+    assert [m.sum() for m in time_split(whole, train_days=7, gap_days=7, test_days=7)] == [
+        m.sum() for m in time_split(small_df, train_days=7, gap_days=7, test_days=7)
+    ]

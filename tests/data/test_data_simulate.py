@@ -112,11 +112,11 @@ def test_rate_overrides_change_the_scenario():
 @pytest.mark.parametrize(
     "kwargs, message",
     [
-        ({"n_customers": 0}, "n_customers must be a whole number >= 1"),
-        ({"n_terminals": -5}, "n_terminals must be a whole number >= 1"),
-        ({"n_days": 0}, "n_days must be a whole number >= 1"),
-        ({"n_days": 2.5}, "n_days must be a whole number >= 1"),
-        ({"n_customers": True}, "n_customers must be a whole number >= 1"),
+        ({"n_customers": 0}, "n_customers == 0, must be >= 1"),
+        ({"n_terminals": -5}, "n_terminals == -5, must be >= 1"),
+        ({"n_days": 0}, "n_days == 0, must be >= 1"),
+        ({"n_days": 2.5}, "n_days must be an instance of int, not float"),
+        ({"n_customers": True}, "n_customers must be an int, got the bool True"),
         ({"preset": "peer"}, "Unknown preset 'peer'"),
         ({"leaked_card_rte": 0.1}, "Unknown rate or setting"),
         ({"leaked_card_rate": -0.1}, "must be a probability in [0, 1]"),
@@ -134,6 +134,33 @@ def test_rate_overrides_change_the_scenario():
 )
 def test_bad_parameters_raise_clear_errors(kwargs, message):
     arguments = {"n_customers": 20, "n_terminals": 40, "n_days": 10, "seed": 0, **kwargs}
-    with pytest.raises(ValueError) as info:
+    with pytest.raises((TypeError, ValueError)) as info:
         simulate_transactions(**arguments)
     assert message in str(info.value)
+
+
+@pytest.mark.parametrize("sizes", [(10**9, 2000, 14), (10**7, 2000, 365), (1000, 10**9, 10)])
+def test_sizes_beyond_a_sane_time_are_refused_at_once(sizes):
+    with pytest.raises(ValueError, match="more than the 50,000,000 this simulator makes in a few minutes"):
+        simulate_transactions(*sizes, seed=0)
+
+
+def test_sizes_beyond_the_memory_available_are_refused(monkeypatch):
+    import course.data.simulate as simulate
+
+    monkeypatch.setattr(simulate, "available_memory_bytes", lambda: 100 * 2**20)  # 100 MiB left
+    with pytest.raises(MemoryError, match=r"n_customers=20,000.*needs about 0.2 GiB of memory and only 0.1 GiB"):
+        simulate_transactions(20_000, 2_000, 30, seed=0)
+    assert len(simulate_transactions(50, 100, 5, seed=0)) > 0  # small worlds still run
+
+
+def test_the_memory_estimate_is_an_upper_bound_of_what_is_used():
+    import tracemalloc
+
+    from course.data.simulate import estimated_peak_bytes
+
+    tracemalloc.start()
+    simulate_transactions(2_000, 2_000, 20, seed=0)
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    assert peak < estimated_peak_bytes(2_000, 2_000, 20) < 3 * peak

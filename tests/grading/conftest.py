@@ -1,8 +1,10 @@
 """Fixtures of the grading tests: the graded batch of each assignment (``grading_batch.py``).
 
-The batches this run needs are built once, at the first test that asks for one, in
-parallel (``HSML_GRADING_WORKERS`` processes, 2 by default; each assignment has its own
-course copy and gradebook); the tests then only read them.
+The batches are the slowest part of ``make test`` and mostly wait on one kernel at a time,
+so they are built **in the background from the start of the run**: as soon as collection
+ends, ``HSML_GRADING_WORKERS`` processes (1 by default: the other core runs the notebooks,
+unit and browser tests meanwhile) start grading every selected assignment, each in its own
+course copy and gradebook. The grading tests themselves run last and only read the batches.
 """
 
 from __future__ import annotations
@@ -13,33 +15,50 @@ from concurrent.futures import ProcessPoolExecutor
 import pytest
 from grading_batch import ASSIGNMENTS, TIMINGS, WORKERS, timed_build
 
+PREFETCH = pytest.StashKey[dict]()
 
-@pytest.fixture(scope="session")
-def batches(request, tmp_path_factory):
-    """{assignment: Batch, or the exception that stopped its build} for the selected tests."""
-    wanted = sorted(
+
+def _wanted(items):
+    return sorted(
         {
             item.callspec.params["batch"]
-            for item in request.session.items
+            for item in items
             if "batch" in getattr(getattr(item, "callspec", None), "params", {})
         }
     )
-    roots = {a: tmp_path_factory.mktemp(f"course-{a}") / "autograded" for a in wanted}
+
+
+def pytest_collection_modifyitems(session, config, items):
+    """Grading tests last: by the time they run, the background batches are (nearly) done."""
+    grading = [item for item in items if "batch" in getattr(getattr(item, "callspec", None), "params", {})]
+    if grading:
+        rest = [item for item in items if item not in set(grading)]
+        items[:] = rest + grading
+
+
+def pytest_collection_finish(session):
+    wanted = _wanted(session.items)
+    if not wanted or session.config.option.collectonly:
+        return
+    factory = session.config._tmp_path_factory  # pytest's tmp_path_factory, before any fixture exists
+    roots = {a: factory.mktemp(f"course-{a}") / "autograded" for a in wanted}
+    pool = ProcessPoolExecutor(min(WORKERS, len(wanted)), mp_context=multiprocessing.get_context("spawn"))
+    futures = {a: pool.submit(timed_build, a, roots[a]) for a in wanted}
+    session.config.stash[PREFETCH] = {"pool": pool, "futures": futures}
+
+
+@pytest.fixture(scope="session")
+def batches(request):
+    """{assignment: Batch, or the exception that stopped its build} for the selected tests."""
+    prefetch = request.config.stash.get(PREFETCH, None)
+    if prefetch is None:
+        pytest.fail("the grading batches were not started (pytest_collection_finish of tests/grading/conftest.py)")
     results = {}
-    if WORKERS > 1 and len(wanted) > 1:
-        with ProcessPoolExecutor(min(WORKERS, len(wanted)), mp_context=multiprocessing.get_context("spawn")) as pool:
-            futures = {a: pool.submit(timed_build, a, roots[a]) for a in wanted}
-            for assignment, future in futures.items():
-                try:
-                    results[assignment] = future.result()
-                except Exception as exc:  # reported by the tests of that assignment only
-                    results[assignment] = exc
-    else:
-        for assignment in wanted:
-            try:
-                results[assignment] = timed_build(assignment, roots[assignment])
-            except Exception as exc:
-                results[assignment] = exc
+    for assignment, future in prefetch["futures"].items():
+        try:
+            results[assignment] = future.result()
+        except Exception as exc:  # reported by the tests of that assignment only
+            results[assignment] = exc
     TIMINGS.extend(b.timings["summary"] for b in results.values() if not isinstance(b, Exception))
     return results
 
@@ -53,8 +72,14 @@ def batch(request, batches):
     return result
 
 
+def pytest_sessionfinish(session):
+    prefetch = session.config.stash.get(PREFETCH, None)
+    if prefetch is not None:
+        prefetch["pool"].shutdown(wait=True, cancel_futures=True)
+
+
 def pytest_terminal_summary(terminalreporter):
     if TIMINGS:
-        terminalreporter.write_sep("-", f"grading pipeline timings ({WORKERS} worker(s))")
+        terminalreporter.write_sep("-", f"grading pipeline timings ({WORKERS} worker(s), in the background)")
         for line in TIMINGS:
             terminalreporter.write_line(line)

@@ -6,7 +6,8 @@ For each assignment of ``autograded/source/``, :func:`build_batch` copies ``auto
 to a temporary folder, releases the assignment, builds a batch of submissions from the
 released notebook, then collects, autogrades, writes feedback and exports grades once:
 
-- ``solution``: every answer cell holds the solution;           expected: full auto marks
+- ``solution``: every answer cell holds the solution, then calls ``hint``, ``solution`` and
+  ``progress`` for its question (a learner who asked for help);  expected: full auto marks
 - ``stub``: the released notebook, untouched;                   expected: zero
 - ``wrong-1``, ``wrong-2``...: the k-th common wrong answer of every answer cell
   (``WRONG_ANSWERS`` of ``tests/grading/answers/<assignment>.py``), solutions elsewhere;
@@ -16,16 +17,21 @@ released notebook, then collects, autogrades, writes feedback and exports grades
 - ``tampered``: first question unanswered with its test cell replaced by ``assert True``,
   second question unanswered with its test cell deleted;      expected: both score zero, nothing waits for a human
 - ``endless-loop``: ``while True: pass`` in the last question; expected: timeout, zero there, full elsewhere
-  (with 4 questions or more, one submission ``tampered-and-loop`` does both: one kernel fewer,
-  and a question in between still proves the rest was graded)
+  (in ``LOOP_ASSIGNMENT`` only: the timeout is the pipeline's, the same for every assignment,
+  and each endless loop costs a timeout and a kernel restart)
 - ``not-json``: not a notebook (through collect);               expected: reported, kept, not graded
 - ``not-json-direct``: the same, dropped straight into ``submitted/``; expected: reported, the rest graded
+
+While the batch is graded, the learner's progress file (``HSML_PROGRESS_FILE``) says that
+every question passed: the untouched stub must still score zero, and the file must be
+left unchanged (nothing is recorded while nbgrader grades).
 """
 
 from __future__ import annotations
 
 import copy
 import importlib.util
+import json
 import os
 import shutil
 import time
@@ -34,9 +40,18 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import nbformat
+import psutil
+from attacks import ATTACK_ASSIGNMENT, MARKER, attack_submissions
 
 from course_tools.grading import pipeline
-from course_tools.grading.cells import QuestionCells, cell_role, grade_id, questions, without_delimiters
+from course_tools.grading.cells import (
+    QuestionCells,
+    cell_role,
+    checked_question_ids,
+    grade_id,
+    questions,
+    without_delimiters,
+)
 
 REPO = Path(__file__).resolve().parents[2]
 SOURCE = REPO / "autograded" / "source"
@@ -57,12 +72,15 @@ WORKING_FOLDERS = (
     "gradebook.db",
     "grades.csv",
     ".nbgrader.log",
+    "logs",
+    "flags.json",
     ".exchange",
     "__pycache__",
 )
 # Batches of different assignments are independent (each has its own course copy and
-# gradebook): they are built in parallel, one process each, up to this many at a time.
-WORKERS = int(os.environ.get("HSML_GRADING_WORKERS", "2"))
+# gradebook): built in the background from the start of the run (conftest.py), this many at a time.
+WORKERS = int(os.environ.get("HSML_GRADING_WORKERS", "1"))
+LOOP_ASSIGNMENT = "00_warm_up"
 TIMINGS: list[str] = []  # one line per batch, printed at the end of the run
 
 
@@ -115,10 +133,16 @@ class Batch:
     tampered: dict[str, str] = field(default_factory=dict)  # test grade_id -> "assert True" / "deleted"
     loop_group: QuestionCells | None = None
     tampered_student: str = "tampered"
-    loop_student: str = "endless-loop"
+    loop_student: str | None = "endless-loop"
     reports: dict = field(default_factory=dict)
     grades: dict = field(default_factory=dict)
     timings: dict = field(default_factory=dict)
+    attacks: set[str] = field(default_factory=set)  # students of attacks.py (one assignment only)
+    source_before: dict = field(default_factory=dict)  # file -> bytes of source/<assignment>/ before grading
+    source_after: dict = field(default_factory=dict)
+    leftover: list[str] = field(default_factory=list)  # processes of attacks alive after autograde
+    progress_before: str = ""  # the learner's progress file before and after grading
+    progress_after: str | None = None
 
     def autograded(self, student: str) -> dict:
         folder = self.course.folder("autograded", student, self.assignment)
@@ -144,6 +168,30 @@ class Batch:
 
 def _groups(source: dict) -> list[QuestionCells]:
     return [g for nb in source.values() for g in questions(nb) if not g.manual and g.test_ids]
+
+
+def _asking_for_help(source: dict, solution: dict[str, str]) -> dict[str, str]:
+    """The solution of each code answer cell, followed by ``hint``/``solution``/``progress`` calls
+    for its question: self-paced help left in a submitted notebook must not change its grade."""
+    asked = dict(solution)
+    for nb in source.values():
+        cells = {grade_id(cell): cell for cell in nb.cells if grade_id(cell)}
+        for group in questions(nb):
+            ids = [qid for test_id in group.test_ids for qid in checked_question_ids(cells[test_id].source)]
+            for answer_id in group.answer_ids if ids else ():
+                if cells[answer_id].cell_type == "code":
+                    asked[answer_id] = (
+                        f"{solution[answer_id]}\n\nfrom course import hint, progress, solution\n\n"
+                        f'hint("{ids[0]}")\nsolution("{ids[0]}")\nprogress()'
+                    )
+    return asked
+
+
+def _all_passed_progress(source: dict) -> str:
+    """A progress file that says every question of ``source`` passed."""
+    ids = [qid for nb in source.values() for cell in nb.cells for qid in checked_question_ids(cell.source)]
+    record = {"checks": 1, "failed": 0, "last": "passed", "last_checked": "2026-01-01T00:00:00+00:00"}
+    return json.dumps({"version": 1, "questions": dict.fromkeys(ids, record), "quizzes": {}}, indent=1)
 
 
 def _write(folder: Path, notebooks: dict) -> None:
@@ -177,7 +225,7 @@ def build_batch(assignment: str, root: Path) -> Batch:
     wrong_answers = load_wrong_answers(assignment)
     batch = Batch(assignment, course, source, released, groups, {}, wrong_answers, timings=timings)
 
-    students = {"solution": fill(released, solution), "stub": released}
+    students = {"solution": fill(released, _asking_for_help(source, solution)), "stub": released}
     for answer_id, cases in (wrong_answers or {}).items():
         for k, (why, code) in enumerate(cases.items(), start=1):
             batch.wrong_plan.setdefault(f"wrong-{k}", {})[answer_id] = why
@@ -187,22 +235,26 @@ def build_batch(assignment: str, root: Path) -> Batch:
         for k, (which, code) in enumerate(cases.items(), start=1):
             batch.right_plan.setdefault(f"right-{k}", {})[answer_id] = which
             students.setdefault(f"right-{k}", {})[answer_id] = code
+    wrong_1 = dict(students.get("wrong-1", {}))
     for student in [*batch.wrong_plan, *batch.right_plan]:
         students[student] = fill(released, {**solution, **students[student]})
+    if assignment == ATTACK_ASSIGNMENT:
+        attacks = attack_submissions(root, assignment, released, solution, wrong_1, fill)
+        batch.attacks = set(attacks)
+        students.update(attacks)
     if groups:
         edited, removed = groups[0], groups[1] if len(groups) > 1 else groups[0]
         batch.tampered = {edited.test_ids[0]: "assert True", removed.test_ids[-1]: "deleted"}
         unanswered = set(edited.answer_ids) | set(removed.answer_ids)
         kept = {gid: code for gid, code in solution.items() if gid not in unanswered}
         kept[edited.test_ids[0]] = "assert True"
-        batch.loop_group = groups[-1]
-        loop = {groups[-1].answer_ids[0]: "while True:\n    pass"}
-        if len(groups) >= 4:
-            batch.tampered_student = batch.loop_student = "tampered-and-loop"
-            students["tampered-and-loop"] = fill(released, {**kept, **loop}, delete={removed.test_ids[-1]})
-        else:
-            students["tampered"] = fill(released, kept, delete={removed.test_ids[-1]})
+        if assignment == LOOP_ASSIGNMENT:
+            batch.loop_group = groups[-1]
+            loop = {groups[-1].answer_ids[0]: "while True:\n    pass"}
             students["endless-loop"] = fill(released, {**solution, **loop})
+        else:
+            batch.loop_student = None
+        students["tampered"] = fill(released, kept, delete={removed.test_ids[-1]})
 
     inbox = root.parent / f"inbox-{assignment}"
     for student, notebooks in students.items():
@@ -215,15 +267,47 @@ def build_batch(assignment: str, root: Path) -> Batch:
     direct = course.folder("submitted", "not-json-direct", assignment)
     direct.mkdir(parents=True)
     (direct / f"{names[0]}.ipynb").write_text(NOT_JSON, encoding="utf-8")
+    batch.source_before = _files(course.folder("source", assignment=assignment))
+    progress_file = root.parent / f"progress-{assignment}.json"  # inherited by the grading kernels
+    batch.progress_before = _all_passed_progress(source)
+    progress_file.write_text(batch.progress_before, encoding="utf-8")
+    saved_progress_env = os.environ.get("HSML_PROGRESS_FILE")
+    os.environ["HSML_PROGRESS_FILE"] = str(progress_file)
     start = time.perf_counter()
-    batch.reports["autograde"] = pipeline.autograde(course, assignment, timeout=TIMEOUT)
+    try:
+        batch.reports["autograde"] = pipeline.autograde(course, assignment, timeout=TIMEOUT)
+    finally:
+        if saved_progress_env is None:
+            os.environ.pop("HSML_PROGRESS_FILE", None)
+        else:
+            os.environ["HSML_PROGRESS_FILE"] = saved_progress_env
     timings["autograde"] = time.perf_counter() - start
+    batch.leftover = _end_attack_processes()
+    batch.source_after = _files(course.folder("source", assignment=assignment))
+    batch.progress_after = progress_file.read_text(encoding="utf-8") if progress_file.exists() else None
     start = time.perf_counter()
     batch.reports["feedback"] = pipeline.feedback(course, assignment)
     timings["feedback"] = time.perf_counter() - start
     batch.reports["grades"] = pipeline.export_grades(course)
     batch.grades = pipeline.cell_grades(course, assignment)
     return batch
+
+
+def _files(folder: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def _end_attack_processes() -> list[str]:
+    """Kill every process an attack started that is still alive; their command lines."""
+    found = []
+    for process in psutil.process_iter(["cmdline"]):
+        if MARKER in (process.info["cmdline"] or []):
+            found.append(" ".join(process.info["cmdline"])[:200])
+            try:
+                process.kill()
+            except psutil.Error:
+                pass
+    return found
 
 
 def timed_build(assignment: str, root: Path) -> Batch:

@@ -49,6 +49,22 @@ def test_untouched_release_scores_zero(batch):
     assert not any(g.needs_manual_grade for g in batch.grades["stub"].values())
 
 
+def test_self_paced_help_and_the_progress_file_never_reach_a_grade(batch):
+    # the solution submission calls hint(), solution() and progress() in every answer cell and
+    # earns full marks (test_solution_earns_full_marks); the progress file said every question
+    # passed, yet the untouched stub scores zero (test_untouched_release_scores_zero)
+    assert '"last": "passed"' in batch.progress_before
+    assert batch.progress_after == batch.progress_before, "grading recorded progress (or deleted the file)"
+    outputs = "\n".join(
+        output.get("text", "")
+        for nb in batch.autograded("solution").values()
+        for cell in nb.cells
+        for output in cell.get("outputs", [])
+    )
+    assert "shows nothing while the notebook is being graded" in outputs
+    assert "Worked solution of" not in outputs and "Hint for" not in outputs
+
+
 def test_every_question_has_common_wrong_answers(batch):
     assert batch.wrong_answers is not None, (
         f"No tests/grading/answers/{batch.assignment}.py: add the common wrong answers of every "
@@ -130,6 +146,8 @@ def test_tampered_test_cells_are_graded_with_the_original_tests(batch):
 
 
 def test_endless_loop_times_out_and_scores_zero_on_its_question_only(batch):
+    if batch.loop_student is None:
+        pytest.skip("the timeout is the pipeline's: tested once, on grading_batch.LOOP_ASSIGNMENT")
     student = batch.loop_student
     result = _result(batch, student)
     assert result.graded, result.reason
@@ -151,14 +169,15 @@ def test_malformed_submissions_are_reported_kept_and_the_rest_is_graded(batch):
     assert not batch.course.folder("submitted", "not-json", batch.assignment).exists()
 
     report = batch.reports["autograde"]
-    assert [r.student for r in report.failed] == ["not-json-direct"]
-    assert "not valid notebook JSON" in report.failed[0].reason
+    failed = [r for r in report.failed if r.student not in batch.attacks]  # attacks.py has its own tests
+    assert [r.student for r in failed] == ["not-json-direct"]
+    assert "not valid notebook JSON" in failed[0].reason
     graded = {r.student for r in report.results if r.graded}
     assert {
         "solution",
         "stub",
         batch.tampered_student,
-        batch.loop_student,
+        *([batch.loop_student] if batch.loop_student else []),
         *batch.wrong_plan,
         *batch.right_plan,
     } <= graded

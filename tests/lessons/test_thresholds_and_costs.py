@@ -212,7 +212,7 @@ def test_threshold_by_fraud_rate(data):
     assert table["fraud_rate"].iloc[0] == pytest.approx(rates[0], rel=0.05)
     again = threshold_by_fraud_rate(y, score, amounts=amounts, cost_model=MODEL, fraud_rates=rates, seed=1)
     pd.testing.assert_frame_equal(table, again)
-    with pytest.raises(ValueError, match="strictly between 0 and 1"):
+    with pytest.raises(ValueError, match="fraud rate == 0.0, must be > 0"):
         threshold_by_fraud_rate(y, score, amounts=amounts, fraud_rates=[0.0], seed=1)
     with pytest.raises(ValueError, match="amounts"):
         threshold_by_fraud_rate(y, score, fraud_rates=[0.01], seed=1)
@@ -243,7 +243,7 @@ def test_operating_points_by_period_add_up(data):
 
 def test_operating_points_by_period_checks_its_input(data):
     y, score, amounts, stamps = data
-    with pytest.raises(ValueError, match="threshold must be a number"):
+    with pytest.raises(TypeError, match="threshold must be an instance of float"):
         operating_points_by_period(y, score, timestamps=stamps, threshold=None)
     with pytest.raises(ValueError, match="amounts"):
         operating_points_by_period(y, score, timestamps=stamps, threshold=0.5, cost_model=MODEL)

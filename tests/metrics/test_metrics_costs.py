@@ -129,7 +129,7 @@ def test_least_cost_respects_capacity():
     ],
 )
 def test_cost_model_validation(kwargs, message):
-    with pytest.raises(ValueError, match=message):
+    with pytest.raises((TypeError, ValueError), match=message):
         CostModel(**kwargs)
 
 
@@ -228,3 +228,16 @@ def test_fraud_by_score_band_rejects_bad_bands():
         fraud_by_score_band([0, 1], [0.1, 0.9], bands=[0, 0.5])
     with pytest.raises(ValueError, match="one value per transaction"):
         fraud_by_score_band([0, 1], [0.1, 0.2], bands=[0, 1], amounts=[1.0])
+
+
+def test_a_cost_model_that_is_not_one_is_a_clear_type_error():
+    sweep = ThresholdSweep([0, 1, 0, 1], [0.1, 0.9, 0.2, 0.7], amounts=[5.0, 10.0, 5.0, 20.0])
+    for call in (
+        lambda: sweep.at(0.5, cost_model="x"),
+        lambda: sweep.at([0.2, 0.5], cost_model={"review_cost": 1}),
+        lambda: least_cost_threshold(sweep, "x"),
+    ):
+        with pytest.raises(TypeError, match="cost_model must be a course.metrics.CostModel, got"):
+            call()
+    with pytest.raises(TypeError, match="sweep must be a course.metrics.ThresholdSweep"):
+        least_cost_threshold("sweep", CostModel())

@@ -1,7 +1,14 @@
-"""The notebook harness: every notebook in ``modules/`` runs under nbval in plain ``pytest``.
+"""The notebook harness: every notebook in ``modules/`` runs under nbval in plain ``pytest``,
+and so does every assignment's SOURCE notebook (``autograded/source/NN_name/NN_name.ipynb``).
 
 Loaded for every pytest run by the repository's root ``conftest.py``, so both
 ``make test`` and ``pytest modules/01_class_imbalance.ipynb`` use it.
+
+- An assignment's source notebook holds its solutions and its visible and hidden tests:
+  run cell by cell, a broken solution or test is reported at its cell (the grading
+  pipeline, ``tests/grading``, grades the same notebook through nbgrader as a whole).
+  The learner versions (``autograded/release/``, ``exercises/``) are never collected:
+  their stubs raise ``NotImplementedError`` by design.
 
 - Every code cell must run without error, in a kernel of the current environment,
   with a per-cell timeout (60 s) and the sanitizing rules of ``tests/nbval_sanitize.cfg``.
@@ -15,6 +22,10 @@ Loaded for every pytest run by the repository's root ``conftest.py``, so both
 - ``pytest --record-expected-outputs modules/NB.ipynb`` (``make snapshot``) runs the
   notebook and (re)writes its recording, but only when every cell ran and passed.
 
+Every test run records learner progress (``check``, quizzes) in a temporary file, never in
+the progress file of the person running the tests: ``HSML_PROGRESS_FILE`` is pointed at a
+temporary folder for the session (kernels inherit it).
+
 nbval's own ``--nbval``/``--nbval-lax`` collection is refused: it would run the same
 notebooks a second time without their expected outputs, and ``autograded/`` holds
 student notebooks that must never run under nbval (their stubs raise by design).
@@ -24,6 +35,9 @@ With ``-p no:nbval`` (``make test-fast``) no notebook is collected.
 from __future__ import annotations
 
 import json
+import os
+import shutil
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -33,7 +47,13 @@ CELL_TIMEOUT_SECONDS = 60.0
 SANITIZE_FILE = REPO_ROOT / "tests" / "nbval_sanitize.cfg"
 NBVAL_DEFAULT_CELL_TIMEOUT = 2000.0
 RECORDINGS = pytest.StashKey[list]()  # the notebooks run in record mode
+NOTEBOOKS = pytest.StashKey[list]()  # every module notebook collected
+# Executed copies of the module notebooks (all cells ran and passed), for the website
+# (course_tools.site): make test runs each notebook once, and the site reuses its outputs.
+EXECUTED_DIR = REPO_ROOT / "build" / "executed"
 RECORD_MESSAGES = pytest.StashKey[list]()
+PROGRESS_FILE_ENV = "HSML_PROGRESS_FILE"  # course.grading.tracking reads it
+SAVED_PROGRESS_ENV = pytest.StashKey[tuple]()
 
 
 def pytest_addoption(parser):
@@ -46,6 +66,11 @@ def pytest_addoption(parser):
         "# NBVAL_CHECK_OUTPUT cells (what `make snapshot` runs)",
     )
     parser.addini("course_notebooks", "folder of the notebooks the harness runs", default="modules")
+    parser.addini(
+        "course_assignment_sources",
+        "folder of the assignments' source notebooks (<folder>/NN_name/NN_name.ipynb) the harness runs",
+        default="autograded/source",
+    )
     parser.addini(
         "course_expected_outputs",
         "folder of the recorded expected outputs",
@@ -72,6 +97,10 @@ def display(path, root=REPO_ROOT):
 def pytest_configure(config):
     config.stash[RECORDINGS] = []
     config.stash[RECORD_MESSAGES] = []
+    folder = tempfile.mkdtemp(prefix="hsml-progress-")
+    config.stash[SAVED_PROGRESS_ENV] = (os.environ.get(PROGRESS_FILE_ENV), folder)
+    os.environ[PROGRESS_FILE_ENV] = os.path.join(folder, "progress.json")
+    config.stash[NOTEBOOKS] = []
     if not nbval_active(config):
         if config.option.record_expected_outputs:
             raise pytest.UsageError("--record-expected-outputs needs nbval: drop -p no:nbval.")
@@ -91,19 +120,39 @@ def pytest_configure(config):
         option.nbval_sanitize_with = str(SANITIZE_FILE)
 
 
+def pytest_unconfigure(config):
+    saved, folder = config.stash.get(SAVED_PROGRESS_ENV, (None, None))
+    if folder is None:
+        return
+    if saved is None:
+        os.environ.pop(PROGRESS_FILE_ENV, None)
+    else:
+        os.environ[PROGRESS_FILE_ENV] = saved
+    shutil.rmtree(folder, ignore_errors=True)
+
+
 def pytest_collect_file(file_path, parent):
     config = parent.config
     if file_path.suffix != ".ipynb" or not nbval_active(config):
         return None
-    if file_path.resolve().parent != ini_path(config, "course_notebooks"):
-        return None
-    from tests.modules.notebook_items import CourseNotebook  # imports nbval, only when it runs
+    folder = file_path.resolve().parent
+    if folder == ini_path(config, "course_notebooks"):
+        from tests.modules.notebook_items import CourseNotebook  # imports nbval, only when it runs
 
-    return CourseNotebook.from_parent(parent, path=file_path)
+        return CourseNotebook.from_parent(parent, path=file_path)
+    if folder.parent == ini_path(config, "course_assignment_sources"):
+        from tests.modules.notebook_items import AssignmentSourceNotebook
+
+        return AssignmentSourceNotebook.from_parent(parent, path=file_path)
+    return None
 
 
 def pytest_sessionfinish(session):
-    """In record mode, write the recording of every notebook whose cells all ran and passed."""
+    """Keep the executed copy of every notebook that fully passed; in record mode, write recordings."""
+    modules = ini_path(session.config, "course_notebooks")
+    for notebook in session.config.stash.get(NOTEBOOKS, []):
+        if notebook.path.resolve().parent == modules:  # module notebooks only (the site shows them)
+            notebook.write_executed(EXECUTED_DIR)
     messages = session.config.stash[RECORD_MESSAGES]
     for notebook in session.config.stash[RECORDINGS]:
         show = notebook.display

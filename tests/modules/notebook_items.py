@@ -5,6 +5,7 @@ Used by ``harness.py`` (read its docstring first); imported only when nbval is a
 
 from __future__ import annotations
 
+import copy
 import hashlib
 import json
 
@@ -38,6 +39,7 @@ class CourseNotebook(IPyNbFile):
         self.recording = self.config.option.record_expected_outputs
         self.recorded = {}
         self.cell_items = []
+        self.config.stash[harness.NOTEBOOKS].append(self)
         if self.recording:
             self.config.stash[harness.RECORDINGS].append(self)
 
@@ -94,6 +96,20 @@ class CourseNotebook(IPyNbFile):
         if orphans:
             yield OrphanRecordings.from_parent(self, name="expected outputs", orphans=orphans)
 
+    def write_executed(self, folder):
+        """Write this notebook with the outputs it just produced, if every one of its cells passed."""
+        if not self.cell_items or not all(item.passed for item in self.cell_items):
+            return None
+        executed = nbformat.from_dict(copy.deepcopy(dict(self.nb)))
+        by_id = {item.cell.get("id"): item.executed_outputs for item in self.cell_items}
+        for cell in executed.cells:
+            if cell.cell_type == "code":
+                cell.outputs = [nbformat.from_dict(o) for o in by_id.get(cell.get("id"), [])]
+                cell.execution_count = None
+        folder.mkdir(parents=True, exist_ok=True)
+        nbformat.write(executed, folder / self.path.name)
+        return folder / self.path.name
+
     def record(self, item):
         """Keep what nbval compares of a checked cell's fresh outputs, sanitized."""
         outputs = []
@@ -111,14 +127,27 @@ class CourseNotebook(IPyNbFile):
         self.recorded[item.cell["id"]] = {"source_sha256": source_digest(item.cell.source), "outputs": outputs}
 
 
+class AssignmentSourceNotebook(CourseNotebook):
+    """An assignment's source notebook (solutions in place, visible and hidden tests): every
+    cell must run. Its recordings, if a cell is ever marked, live in ``assignments/`` beside
+    the modules' (the names are the same as the modules')."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        folder = harness.ini_path(self.config, "course_expected_outputs") / "assignments"
+        self.expected_path = folder / f"{self.path.stem}.json"
+
+
 class CourseCell(IPyNbCell):
     """One code cell: nbval runs it; then its expected output is checked or recorded."""
 
     expected_output_problem = None
     passed = False
+    executed_outputs = ()
 
     def runtest(self):
         super().runtest()  # always run the cell: the cells after it need its state
+        self.executed_outputs = [dict(output) for output in self.test_outputs or []]
         if self.expected_output_problem:
             raise ExpectedOutputProblem(self.expected_output_problem)
         if self.parent.recording and self.options["check"]:

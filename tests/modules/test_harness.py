@@ -145,3 +145,19 @@ def test_every_recording_belongs_to_a_module_notebook():
         notebook = REPO_ROOT / "modules" / f"{recording.stem}.ipynb"
         assert notebook.exists(), f"{recording.relative_to(REPO_ROOT)} records a notebook that is gone: delete it"
         assert json.loads(recording.read_text())["notebook"] == f"modules/{notebook.name}"
+
+
+def test_assignment_sources_run_and_learner_versions_never_do(pytester):
+    pytester.makeini(
+        "[pytest]\ncourse_notebooks = modules\ncourse_assignment_sources = source\ncourse_expected_outputs = expected\n"
+    )
+    for folder in ("modules", "source/01_demo", "exercises", "expected"):
+        (pytester.path / folder).mkdir(parents=True)
+    _notebook(pytester.path / "source" / "01_demo", "01_demo", "answer = 6 * 7", "assert answer == 42")
+    _notebook(pytester.path / "exercises", "01_demo", "raise NotImplementedError()", "assert answer == 42")
+
+    status, out = _pytest(pytester, "source", "exercises")
+    assert status == 0, out
+    assert "PASSED source/01_demo/01_demo.ipynb::Cell 1" in out
+    assert "exercises/01_demo.ipynb" not in out  # a learner version is never collected
+    assert out.splitlines()[-1].startswith("2 passed")

@@ -25,23 +25,27 @@ def _option(command, name):
 
 @pytest.mark.parametrize("as_root", [True, False])
 def test_allow_root_only_as_root(as_root):
-    command = lab.build_command(8899, "s3cret", as_root=as_root)
+    command = lab.build_command(8899, as_root=as_root)
     assert ("--allow-root" in command) is as_root
 
 
-def test_command_binds_localhost_keeps_the_token_and_serves_the_start_notebook():
-    command = lab.build_command(8899, "s3cret", as_root=False)
+def test_command_binds_localhost_and_serves_the_start_notebook_without_a_token():
+    command = lab.build_command(8899, as_root=False)
     assert _option(command, "ip=") == ["--ip=127.0.0.1"]
     assert _option(command, "port=") == ["--port=8899"]
-    assert _option(command, "IdentityProvider.token=") == ["--IdentityProvider.token=s3cret"]
+    assert not [part for part in command if "token" in part.lower()], command
     assert "--no-browser" in command
     assert any(part.endswith("/lab/tree/modules/00_start_here.ipynb") for part in command)
+
+
+def test_the_token_travels_in_the_environment():
+    assert lab.server_environment("s3cret", {"HOME": "/h"}) == {"HOME": "/h", "JUPYTER_TOKEN": "s3cret"}
 
 
 @pytest.mark.parametrize("token", ["", "   ", None])
 def test_an_empty_token_is_refused(token):
     with pytest.raises(ValueError, match="authentication off"):
-        lab.build_command(8899, token, as_root=False)
+        lab.server_environment(token)
 
 
 def test_port_comes_from_lab_port(monkeypatch):
@@ -102,6 +106,14 @@ def test_lab_really_starts_and_requires_its_token(tmp_path):
         assert status == 200, f"the start notebook is not served:\n{log.read_text()}"
         assert _get(notebook) == 403, "the server answered without its token"
         assert _get(notebook, "wrong-token") == 403
+        # no process of the server shows the token in its arguments (any local user reads /proc/<pid>/cmdline)
+        import psutil
+
+        family = [psutil.Process(server.pid), *psutil.Process(server.pid).children(recursive=True)]
+        assert len(family) >= 2, "expected course_tools.lab and its jupyter lab child"
+        for process in family:
+            cmdline = Path(f"/proc/{process.pid}/cmdline").read_bytes().decode(errors="replace")
+            assert token not in cmdline, f"the token is in the arguments of {process.pid}: {cmdline!r}"
     finally:
         os.killpg(server.pid, signal.SIGTERM)
         try:

@@ -11,7 +11,7 @@ import pytest
 from course_tools.notebooks import MODULE_ONLY_RULES, RULES, check_notebook, notebook_paths
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
-NOTEBOOK_FOLDERS = [REPO_ROOT / "modules", REPO_ROOT / "autograded" / "source"]
+NOTEBOOK_FOLDERS = [REPO_ROOT / "modules", REPO_ROOT / "autograded" / "source", REPO_ROOT / "exercises"]
 NOTEBOOKS = notebook_paths([folder for folder in NOTEBOOK_FOLDERS if folder.is_dir()])
 
 

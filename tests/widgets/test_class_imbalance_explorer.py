@@ -97,3 +97,10 @@ def test_table_holds_every_position(scores):
     assert table.index.tolist() == [1.0, 0.2, 0.02]
     explorer.beta_slider.value = 0.2
     assert table.loc[0.2].to_dict() == {k: v for k, v in explorer.displayed.items() if k != "beta"}
+
+
+@pytest.mark.parametrize("threshold", [np.nan, -0.1, 1.5, "0.5", True])
+def test_a_threshold_that_is_not_a_probability_is_refused(scores, threshold):
+    y, by_beta = scores
+    with pytest.raises((TypeError, ValueError), match="threshold"):
+        ImbalanceExplorer(y, by_beta, threshold=threshold)

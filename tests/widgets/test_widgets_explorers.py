@@ -272,6 +272,7 @@ def test_explorer_renders_for_high_density_screens_and_the_browser_scales_it_dow
     assert explorer.image.layout.width == "216px"  # ...shown at the figure's size
     assert explorer.image.layout.max_width == "100%"
     assert explorer.pixel_ratio == 2 and explorer.figure.dpi == 144
+    assert 'width="216"' in explorer.static_html()  # a static page scales the picture down too
     for bad in (0, 5, 1.5, True):
         with pytest.raises(ValueError, match="pixel_ratio"):
             Explorer(controls=[], pixel_ratio=bad)

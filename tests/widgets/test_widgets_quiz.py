@@ -2,6 +2,7 @@
 
 import pytest
 
+from course.grading.tracking import read_progress, using_progress_file
 from course.widgets import NumericQuestion, Quiz, QuizQuestion
 from course.widgets.quiz import parse_number
 
@@ -36,7 +37,47 @@ def test_numeric_logic_and_tolerance():
         q.check("abc")
     with pytest.raises(ValueError, match="tolerance"):
         NumericQuestion("?", 1.0, tolerance=-1)
-    assert parse_number("1,200") == 1200.0 and parse_number(" 5 % ") == 0.05
+    assert parse_number(" 5 % ") == 0.05
+
+
+@pytest.mark.parametrize(
+    "text, number",
+    [
+        ("0,064", 0.064),  # a decimal comma (most of Europe): was read as 64
+        ("1,5", 1.5),
+        ("-0,5", -0.5),
+        (",5", 0.5),
+        ("6,4%", 0.064),
+        ("0,125", 0.125),  # three decimals after 0: cannot be thousands
+        ("1234,5", 1234.5),
+        ("1,234,567", 1234567.0),  # several groups: thousands
+        ("1,200.5", 1200.5),  # a decimal point after the comma: thousands
+        ("1.200,5", 1200.5),  # and the other way round
+        ("1 200", 1200.0),
+        ("1\u202f200", 1200.0),  # a narrow no-break space, as some locales print it
+        ("0.064", 0.064),
+    ],
+)
+def test_parse_number_reads_decimal_commas_and_thousands(text, number):
+    assert parse_number(text) == pytest.approx(number, rel=1e-12)
+
+
+@pytest.mark.parametrize("text", ["1,200", "12,345", "999,999"])
+def test_parse_number_refuses_a_comma_that_could_mean_either(text):
+    with pytest.raises(ValueError, match="ambiguous.*without a comma"):
+        parse_number(text)
+
+
+@pytest.mark.parametrize("text", ["1,23,456", "1,2.5", "1.2.3", "1,2,3"])
+def test_parse_number_refuses_broken_separators(text):
+    with pytest.raises(ValueError, match="not a number"):
+        parse_number(text)
+
+
+def test_an_ambiguous_answer_is_explained_not_marked_wrong():
+    quiz = Quiz([NumericQuestion("Cost of one false positive (EUR)?", 1200.0)])
+    assert "ambiguous" in quiz.answer(0, "1,200") and quiz.results[0] is None
+    assert quiz.answer(0, "1200") == "Correct."
 
 
 def test_quiz_driven_from_code():
@@ -81,13 +122,22 @@ def test_quiz_escapes_learner_input_and_checks_questions():
         Quiz(["What?"])
 
 
-def test_a_decimal_comma_is_read_as_a_decimal_not_as_thousands():
-    assert parse_number("0,064") == pytest.approx(0.064)  # not 64
-    assert parse_number("12,5") == 12.5 and parse_number("-0,5") == -0.5 and parse_number("12,5%") == 0.125
-    assert parse_number("1.200,5") == 1200.5
-    assert parse_number("1,200") == 1200.0 and parse_number("12,345,678.5") == 12345678.5
-    for ambiguous in ("1,2,3", "1,20.5", "0,064,1"):
-        with pytest.raises(ValueError, match="ambiguous"):
-            parse_number(ambiguous)
-    question = NumericQuestion("Break-even probability?", 0.064, tolerance=0.0005)
-    assert question.check("0,064").correct and not question.check("64").correct
+def test_a_named_quiz_records_each_checked_answer_in_progress(tmp_path):
+    path = tmp_path / "progress.json"
+    questions = [QuizQuestion("?", ["a", "b"], "a"), NumericQuestion("Half?", 0.5, tolerance=0.01)]
+    with using_progress_file(path):
+        quiz = Quiz(questions, name="99_demo")
+        quiz.answer(0, "b")
+        quiz.answer(0, "a")
+        quiz.answer(1, "0,5")
+        quiz.answer(1, "1,200")  # refused as ambiguous: not an answer, not recorded
+        Quiz(questions).answer(0, "a")  # an unnamed quiz records nothing
+    record = read_progress(path)[0]["quizzes"]
+    assert list(record) == ["99_demo"]
+    assert record["99_demo"]["n_questions"] == 2
+    assert record["99_demo"]["answers"] == {"0": {"answers": 2, "correct": True}, "1": {"answers": 1, "correct": True}}
+
+
+def test_a_quiz_name_must_be_a_string():
+    with pytest.raises(ValueError, match="non-empty string"):
+        Quiz([NumericQuestion("?", 1.0)], name="")

@@ -24,7 +24,7 @@ def assignment_modules() -> list[str]:
     Examples
     --------
     >>> from course.grading.questions import assignment_modules
-    >>> assignment_modules()
+    >>> assignment_modules()[:4]
     ['00_warm_up', '01_class_imbalance', '02_pr_auc_vs_roc_auc', '03_thresholds_and_costs']
     """
     return sorted(info.name for info in pkgutil.iter_modules(__path__) if not info.name.startswith("_"))
