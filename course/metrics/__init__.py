@@ -14,6 +14,9 @@
   :func:`expected_random_average_precision`: reading ROC-AUC and PR curves under rare fraud.
 - :class:`PrevalenceSampler`: the same data at another base rate, by subsampling one class.
 - :class:`DayBootstrap`, :func:`day_bootstrap`: intervals from resampling whole days.
+- :func:`optimism`: a ranking metric in validation and at launch, and their gap (module 04).
+- :func:`population_stability_index`, :func:`psi_by_period`, :func:`ks_by_period`,
+  :func:`control_limits`, :func:`first_alarm`: model-free drift monitors (module 07).
 """
 
 from course.metrics.auc import (
@@ -32,6 +35,17 @@ from course.metrics.costs import (
     fraud_by_score_band,
     least_cost_threshold,
 )
+from course.metrics.drift import (
+    PSI_FLOOR,
+    AlarmTiming,
+    ControlLimits,
+    control_limits,
+    first_alarm,
+    ks_by_period,
+    population_stability_index,
+    psi_by_period,
+)
+from course.metrics.optimism import RANKING_METRICS, Optimism, optimism
 from course.metrics.prevalence import PrevalenceSampler
 from course.metrics.ranking import (
     card_precision_at_k,
@@ -65,4 +79,15 @@ __all__ = [
     "BootstrapResult",
     "DayBootstrap",
     "day_bootstrap",
+    "RANKING_METRICS",
+    "Optimism",
+    "optimism",
+    "PSI_FLOOR",
+    "population_stability_index",
+    "psi_by_period",
+    "ks_by_period",
+    "ControlLimits",
+    "control_limits",
+    "AlarmTiming",
+    "first_alarm",
 ]

@@ -3,6 +3,7 @@
 - :class:`ThresholdExplorer`: threshold, costs and capacity -> counts, rates, money.
 - :class:`BaseRateExplorer`: prevalence -> ROC barely moves, precision-recall falls.
 - :class:`ImbalanceExplorer`: undersampling rate -> ranking flat, probabilities inflated.
+- :class:`DriftExplorer`: drift kind, size, start day, retraining policy -> monitors, estimates, money.
 - :class:`Quiz`, :class:`QuizQuestion`, :class:`NumericQuestion`: checked questions.
 - :class:`Explorer` (in :mod:`course.widgets.base`): the base to build new explorers.
 
@@ -12,6 +13,8 @@ Every explorer can be driven from code: set a control's ``value`` and read
 
 from course.widgets.base import Explorer
 from course.widgets.class_imbalance_explorer import ImbalanceExplorer
+from course.widgets.data_leakage_explorer import LeakageExplorer
+from course.widgets.drift_explorer import DriftExplorer
 from course.widgets.late_labels_explorer import LateLabelExplorer
 from course.widgets.pr_auc_vs_roc_auc_explorer import BaseRateExplorer
 from course.widgets.quiz import NumericQuestion, Quiz, QuizQuestion
@@ -23,7 +26,9 @@ __all__ = [
     "BaseRateExplorer",
     "ImbalanceExplorer",
     "LateLabelExplorer",
+    "DriftExplorer",
     "Quiz",
     "QuizQuestion",
     "NumericQuestion",
+    "LeakageExplorer",
 ]

@@ -131,6 +131,14 @@ IMBALANCE_EXPLORER = WidgetKind(
     engine=None,
 )
 
+# Keeps the precomputed table only: the notebook's protocols (`results`) feed the engine.
+LEAKAGE_EXPLORER = WidgetKind(
+    name="LeakageExplorer",
+    slider="Leak",
+    slider_attribute="leak_slider",
+    engine=None,
+)
+
 LATE_LABEL_EXPLORER = WidgetKind(
     name="LateLabelExplorer",
     slider="As of",
@@ -139,6 +147,17 @@ LATE_LABEL_EXPLORER = WidgetKind(
         "from course.lessons.late_labels import late_label_numbers\n"
         "numbers = late_label_numbers(explorer.positions, explorer.as_of_slider.value,\n"
         "                             explorer.maturity_slider.value, explorer.metric_buttons.value)\n"
+    ),
+)
+
+DRIFT_EXPLORER = WidgetKind(
+    name="DriftExplorer",
+    slider="Week",
+    slider_attribute="week_slider",
+    engine=(
+        "from course.lessons.drift import drift_explorer_numbers\n"
+        "numbers = drift_explorer_numbers(explorer.data, explorer.kind.value, explorer.size.value,\n"
+        "                                 explorer.start_day.value, explorer.policy.value, explorer.week_slider.value)\n"
     ),
 )
 
@@ -167,8 +186,21 @@ NOTEBOOKS = {
         drag_to=0.25,
         inputs=(("Review cost", 7.5), ("Capacity/day", 12)),
     ),
+    # slider positions: the 7 leaks of course.lessons.data_leakage.LEAKS, from "none" (left); version "leaky"
+    "04_data_leakage": MainWidget(
+        LEAKAGE_EXPLORER,
+        presses=5,
+        drag_to=0.3,
+        engine=(
+            "from course.lessons.data_leakage import leak_numbers\n"
+            "numbers = leak_numbers(results, explorer.leak_slider.value, explorer.version.value,\n"
+            "                       leaks=explorer.leaks)\n"
+        ),
+    ),
     # starts the morning after the scored period (left), precision, labels known so far; right = later dates
     "05_late_labels": MainWidget(LATE_LABEL_EXPLORER, presses=5, drag_to=0.5),
+    # starts at week 10 (the deployment) of the concept drift from day 84; right = later weeks
+    "07_drift": MainWidget(DRIFT_EXPLORER, presses=5, drag_to=0.9),
 }
 
 
