@@ -529,8 +529,10 @@ def decision_rule_gaps(y_true, decisions, *, amounts, days, cost_model=None, ref
     -------
     pandas.DataFrame
         One row per rule: ``alerts``, ``alerts_per_day``, ``frauds_caught``,
-        ``expected_cost``, ``cost_difference`` (minus the reference), ``low``, ``high``
-        and ``inside_noise`` (NaN / None for the reference row).
+        ``expected_cost``, ``cost_difference`` (minus the reference), ``low``, ``high`` (its
+        interval), ``alerts_difference``, ``alerts_low``, ``alerts_high`` (the same for the
+        alerts) and ``inside_noise`` (of the cost difference); NaN / None for the reference
+        row.
 
     Examples
     --------
@@ -557,7 +559,7 @@ def decision_rule_gaps(y_true, decisions, *, amounts, days, cost_model=None, ref
         raise ValueError(f"reference {reference!r} is not one of the rules {list(decisions)}.")
     boot = DayBootstrap(day_values, n_resamples=n_resamples, seed=seed)
     fraud = labels == 1
-    daily_cost = {}
+    daily_cost, daily_alerts = {}, {}
     rows = {}
     for name, flags in decisions.items():
         flagged = check_binary_labels(
@@ -572,6 +574,7 @@ def decision_rule_gaps(y_true, decisions, *, amounts, days, cost_model=None, ref
             missed_fraud_amount=np.where(fraud & ~flagged, money, 0.0) if cost_model.uses_amounts else None,
         )
         daily_cost[name] = np.bincount(boot.day_index, weights=cost, minlength=boot.n_days)
+        daily_alerts[name] = np.bincount(boot.day_index, weights=flagged.astype(np.float64), minlength=boot.n_days)
         rows[name] = {
             "alerts": int(flagged.sum()),
             "alerts_per_day": flagged.sum() / boot.n_days,
@@ -579,16 +582,23 @@ def decision_rule_gaps(y_true, decisions, *, amounts, days, cost_model=None, ref
             "expected_cost": float(cost.sum()),
         }
     table = pd.DataFrame.from_dict(rows, orient="index")
-    for column in ("cost_difference", "low", "high"):
+    for column in ("cost_difference", "low", "high", "alerts_difference", "alerts_low", "alerts_high"):
         table[column] = np.nan
     table["inside_noise"] = None
+    levels = [(1 - boot.confidence_level) / 2, (1 + boot.confidence_level) / 2]
     for name in decisions:
         if name == reference:
             continue
         gap = daily_cost[name] - daily_cost[reference]
-        draws = boot.counts @ gap  # the period's cost difference on each draw of days
-        low, high = np.quantile(draws, [(1 - boot.confidence_level) / 2, (1 + boot.confidence_level) / 2])
+        low, high = np.quantile(boot.counts @ gap, levels)  # the period's cost difference on each draw of days
+        alerts_gap = daily_alerts[name] - daily_alerts[reference]
+        alerts_low, alerts_high = np.quantile(boot.counts @ alerts_gap, levels)
         table.loc[name, ["cost_difference", "low", "high"]] = [gap.sum(), low, high]
+        table.loc[name, ["alerts_difference", "alerts_low", "alerts_high"]] = [
+            alerts_gap.sum(),
+            alerts_low,
+            alerts_high,
+        ]
         table.loc[name, "inside_noise"] = bool(low <= 0 <= high)
     table.index.name = "rule"
     return table

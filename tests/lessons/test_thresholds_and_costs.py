@@ -295,6 +295,12 @@ def test_decision_rule_gaps_price_each_rule_and_bootstrap_the_difference():
         np.quantile(draws, 0.975)
     )
     assert gap["inside_noise"] == bool(gap["low"] <= 0 <= gap["high"])
+    alerts_draws = [
+        rules["expected loss"][boot.rows(r)].sum() - rules["threshold 0.2"][boot.rows(r)].sum() for r in range(40)
+    ]
+    assert gap["alerts_difference"] == rules["expected loss"].sum() - rules["threshold 0.2"].sum()
+    assert gap["alerts_low"] == pytest.approx(np.quantile(alerts_draws, 0.025))
+    assert gap["alerts_high"] == pytest.approx(np.quantile(alerts_draws, 0.975))
     with pytest.raises(ValueError, match="reference"):
         decision_rule_gaps(y, rules, amounts=amounts, days=days, reference="nope")
     with pytest.raises(ValueError, match="non-empty dict"):
