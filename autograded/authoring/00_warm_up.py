@@ -16,11 +16,14 @@
 # visible tests. When your work is graded, hidden tests check more.
 
 # %% readonly id=00-setup
-import numpy as np
+import numpy as np  # noqa: F401 (for your answers)
 import pandas as pd
 
 from course import check
 from course.data import simulate_transactions
+from course.grading.expect import Expect
+
+_expect = Expect()  # the hidden tests' comparisons, captured before any learner code runs
 
 # The same two weeks for everyone: the simulator's only randomness is this seed.
 df = simulate_transactions(1000, 2000, 14, seed=2024)[["day", "amount", "is_fraud"]]
@@ -30,10 +33,12 @@ df.head()
 # ## Question 1: the base rate (1 point)
 #
 # What share of the transactions are frauds? Store it in `base_rate`, as a number between 0
-# and 1 (0.02 means 2 %).
+# and 1 (0.02 means 2 %). Keep every digit: do not round the number you store (round only
+# what you print); the grader accepts a difference of at most 1e-9.
 
 # %% answer id=00-base-rate-answer
 ### BEGIN SOLUTION
+# is_fraud is 1 for a fraud and 0 otherwise: its mean is frauds / transactions (kept unrounded)
 base_rate = df["is_fraud"].mean()
 ### END SOLUTION
 base_rate
@@ -41,7 +46,10 @@ base_rate
 # %% tests id=00-base-rate-tests points=1
 check("00-base-rate")
 ### BEGIN HIDDEN TESTS
-assert abs(base_rate - df["is_fraud"].mean()) < 1e-12
+# 109 frauds among 26,768 payments: df["is_fraud"].mean(), computed once when the assignment
+# was written. Nearest wrong answers: the mean of the 14 daily rates is 2.0e-6 away,
+# frauds / genuines 1.7e-5 and round(base_rate, 4) 2.8e-5, all far outside 1e-9.
+_expect.close(base_rate, 0.0040720263000597725, atol=1e-9, what="base_rate")
 ### END HIDDEN TESTS
 
 # %% [markdown]
@@ -52,6 +60,7 @@ assert abs(base_rate - df["is_fraud"].mean()) < 1e-12
 
 # %% answer id=00-fraud-loss-answer
 ### BEGIN SOLUTION
+# the amounts of the fraudulent rows only, added up: what the bank refunds
 fraud_loss = df.loc[df["is_fraud"] == 1, "amount"].sum()
 ### END SOLUTION
 fraud_loss
@@ -59,8 +68,9 @@ fraud_loss
 # %% tests id=00-fraud-loss-tests points=1
 check("00-fraud-loss")
 ### BEGIN HIDDEN TESTS
-_expected_loss = df.loc[df["is_fraud"] == 1, "amount"].sum()
-assert abs(fraud_loss - _expected_loss) <= 1e-9 * _expected_loss
+# the 109 frauds' amounts add up to EUR 14,072.05 (computed once; amounts are in cents, so any
+# order of summation is within 1e-6 of it)
+_expect.close(fraud_loss, 14072.05, atol=1e-6, what="fraud_loss")
 ### END HIDDEN TESTS
 
 # %% [markdown]
@@ -77,8 +87,8 @@ assert abs(fraud_loss - _expected_loss) <= 1e-9 * _expected_loss
 # %% answer id=00-share-above-answer
 def share_of_frauds_above(df, threshold):
     ### BEGIN SOLUTION
-    fraud_amounts = df.loc[df["is_fraud"] == 1, "amount"]
-    return float((fraud_amounts > threshold).mean())
+    fraud_amounts = df.loc[df["is_fraud"] == 1, "amount"]  # condition on fraud first
+    return float((fraud_amounts > threshold).mean())  # strictly above; the mean of True/False is a share
     ### END SOLUTION
 
 
@@ -87,23 +97,27 @@ share_of_frauds_above(df, 100)
 # %% tests id=00-share-above-tests points=2
 check("00-share-above")
 ### BEGIN HIDDEN TESTS
+# ties: two of the three frauds are exactly at the threshold, so only one is strictly above
 _ties = pd.DataFrame({"amount": [100.0, 100.0, 250.0, 80.0, 400.0], "is_fraud": [1, 1, 1, 0, 0]})
-assert abs(share_of_frauds_above(_ties, 100) - 1 / 3) < 1e-12
-_frauds = df.loc[df["is_fraud"] == 1, "amount"]
-assert abs(share_of_frauds_above(df, 100) - (_frauds > 100).mean()) < 1e-12
+_expect.close(share_of_frauds_above(_ties, 100), 1 / 3, atol=1e-12, what="share above 100 with ties at 100")
+# on the two weeks (computed once): 32 of the 109 frauds are above EUR 100; EUR 12.13 is the
+# median fraud amount, held by one fraud: 54 are strictly above it (55 at or above)
+_expect.close(share_of_frauds_above(df.copy(), 100), 32 / 109, atol=1e-12, what="share_of_frauds_above(df, 100)")
+_expect.close(share_of_frauds_above(df.copy(), 12.13), 54 / 109, atol=1e-12, what="share_of_frauds_above(df, 12.13)")
 ### END HIDDEN TESTS
 
 # %% [markdown]
 # ## Question 4: fraud rate per day (2 points)
 #
-# Write `fraud_rate_by_day(df)`: a pandas Series indexed by day, in day order, whose values
-# are the share of that day's transactions that are frauds. A day with transactions but no
-# fraud has a rate of 0.
+# Write `fraud_rate_by_day(df)`: a pandas Series indexed by day (the day numbers of `df`,
+# whatever they are), in day order, whose values are the share of that day's transactions
+# that are frauds. A day with transactions but no fraud has a rate of 0.
 
 
 # %% answer id=00-rate-by-day-answer
 def fraud_rate_by_day(df):
     ### BEGIN SOLUTION
+    # every transaction grouped by its day (the day numbers stay the index), then the day's share of frauds
     return df.groupby("day")["is_fraud"].mean().sort_index()
     ### END SOLUTION
 
@@ -113,10 +127,35 @@ fraud_rate_by_day(df)
 # %% tests id=00-rate-by-day-tests points=2
 check("00-rate-by-day")
 ### BEGIN HIDDEN TESTS
-_days = pd.DataFrame({"day": [3, 3, 3, 3, 5, 5, 6], "amount": [1.0] * 7, "is_fraud": [1, 1, 0, 0, 1, 0, 0]})
-assert np.allclose(fraud_rate_by_day(_days).to_numpy(dtype=float), [0.5, 0.5, 0.0])
-_per_day = df.groupby("day")["is_fraud"].mean()
-assert np.allclose(fraud_rate_by_day(df).to_numpy(dtype=float), _per_day.to_numpy())
+# days 3, 5 and 6 (not 0, 1, 2): the index must hold the days, not positions
+_days = pd.DataFrame({"day": [5, 3, 3, 6, 3, 5, 3], "amount": [1.0] * 7, "is_fraud": [1, 1, 0, 0, 0, 0, 1]})
+_rates = fraud_rate_by_day(_days)
+_expect.equal(list(_rates.index), [3, 5, 6], what="the days of the index")
+_expect.array_close(_rates.to_numpy(dtype=float), [0.5, 0.5, 0.0], atol=1e-12, what="rates of days 3, 5 and 6")
+# the two weeks: df.groupby("day")["is_fraud"].mean(), computed once
+_rates = fraud_rate_by_day(df.copy())
+_expect.equal(list(_rates.index), list(range(14)), what="the days of the two weeks")
+_expect.array_close(
+    _rates.to_numpy(dtype=float),
+    [
+        0.0037593984962406013,
+        0.0015806111696522655,
+        0.0015511892450879006,
+        0.0010303967027305513,
+        0.0107747562852745,
+        0.0005282620179609086,
+        0.003146303093864709,
+        0.004547751389590703,
+        0.0015657620041753654,
+        0.01108179419525066,
+        0.005684754521963824,
+        0.006564551422319475,
+        0.0026082420448617634,
+        0.002612330198537095,
+    ],
+    atol=1e-12,
+    what="daily fraud rates of the two weeks",
+)
 ### END HIDDEN TESTS
 
 # %% [markdown]

@@ -15,6 +15,9 @@
 - :class:`PrevalenceSampler`: the same data at another base rate, by subsampling one class.
 - :class:`DayBootstrap`, :func:`day_bootstrap`: intervals from resampling whole days.
 - :func:`optimism`: a ranking metric in validation and at launch, and their gap (module 04).
+- :func:`expected_loss_decisions`: flag when p x (amount + friction) >= review + friction.
+- :func:`reliability_table`, :func:`expected_calibration_error`, :func:`ece_noise_floor`,
+  :func:`calibration_report`, :func:`fraud_forecast`: are the probabilities right (module 06)?
 - :func:`population_stability_index`, :func:`psi_by_period`, :func:`ks_by_period`,
   :func:`control_limits`, :func:`first_alarm`: model-free drift monitors (module 07).
 """
@@ -26,6 +29,13 @@ from course.metrics.auc import (
     trapezoid_pr_auc,
 )
 from course.metrics.bootstrap import BootstrapResult, DayBootstrap, day_bootstrap
+from course.metrics.calibration import (
+    calibration_report,
+    ece_noise_floor,
+    expected_calibration_error,
+    fraud_forecast,
+    reliability_table,
+)
 from course.metrics.costs import (
     CostModel,
     capacity_threshold,
@@ -82,6 +92,11 @@ __all__ = [
     "RANKING_METRICS",
     "Optimism",
     "optimism",
+    "reliability_table",
+    "expected_calibration_error",
+    "ece_noise_floor",
+    "calibration_report",
+    "fraud_forecast",
     "PSI_FLOOR",
     "population_stability_index",
     "psi_by_period",

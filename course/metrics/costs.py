@@ -342,10 +342,10 @@ def expected_loss_decisions(y_prob, *, amounts=None, cost_model=None):
     >>> expected_loss_decisions([0.07, 0.07, 0.6], amounts=[125.0, 10.0, 10.0], cost_model=CostModel())
     array([ True, False,  True])
     """
+    from course.metrics.calibration import check_probabilities
+
     cost_model = check_cost_model(cost_model, default=CostModel())
-    probabilities = check_scores(y_prob, name="y_prob")
-    if ((probabilities < 0) | (probabilities > 1)).any():
-        raise ValueError("y_prob must hold probabilities between 0 and 1 (calibrated fraud probabilities).")
+    probabilities = check_probabilities(y_prob)
     if cost_model.uses_amounts:
         if amounts is None:
             raise ValueError(

@@ -12,6 +12,7 @@ Every explorer can be driven from code: set a control's ``value`` and read
 """
 
 from course.widgets.base import Explorer
+from course.widgets.calibration_explorer import CalibrationExplorer
 from course.widgets.class_imbalance_explorer import ImbalanceExplorer
 from course.widgets.data_leakage_explorer import LeakageExplorer
 from course.widgets.drift_explorer import DriftExplorer
@@ -31,4 +32,5 @@ __all__ = [
     "QuizQuestion",
     "NumericQuestion",
     "LeakageExplorer",
+    "CalibrationExplorer",
 ]

@@ -161,6 +161,14 @@ DRIFT_EXPLORER = WidgetKind(
     ),
 )
 
+# Keeps only its precomputed views: the notebook's probabilities feed the engine.
+CALIBRATION_EXPLORER = WidgetKind(
+    name="CalibrationExplorer",
+    slider="Genuines kept (β)",
+    slider_attribute="beta_slider",
+    engine=None,
+)
+
 NOTEBOOKS = {
     "00_start_here": NoMainWidget(
         "the welcome page: what the course is for, one printed accuracy example and a setup check"
@@ -201,6 +209,18 @@ NOTEBOOKS = {
     "05_late_labels": MainWidget(LATE_LABEL_EXPLORER, presses=5, drag_to=0.5),
     # starts at week 10 (the deployment) of the concept drift from day 84; right = later weeks
     "07_drift": MainWidget(DRIFT_EXPLORER, presses=5, drag_to=0.9),
+    # starts on the undersampled model at beta = 5%, prior correction; slider positions 20%, 5%, 1% (left to right)
+    "06_calibration": MainWidget(
+        CALIBRATION_EXPLORER,
+        presses=1,
+        drag_to=0.0,
+        engine=(
+            "from course.lessons.calibration import calibration_view\n"
+            "model, beta, method, n_bins, strategy = explorer.choice\n"
+            "numbers = calibration_view(y, probabilities[(model, beta, method)], probabilities[(model, beta, 'none')],\n"
+            "                           amounts=amounts, n_days=n_launch_days, n_bins=n_bins, strategy=strategy)\n"
+        ),
+    ),
 }
 
 

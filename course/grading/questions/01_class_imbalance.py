@@ -23,37 +23,69 @@ def _entries(result, keys):
 
 
 # --- 01-baseline --------------------------------------------------------------------------
-baseline_question = Question("01-baseline", "The flag-nothing baseline")
+baseline_question = Question("01-baseline", "What accuracy hides")
 _BASELINE_KEYS = ("accuracy", "recall", "frauds_missed", "fraud_amount_missed")
-_FOUR_Y, _FOUR_AMOUNTS = np.array([0, 0, 0, 1]), np.array([10.0, 20.0, 30.0, 400.0])
+# three genuine payments (10, 20, 30 euros) and two frauds (400 and 50 euros)
+_FIVE_Y, _FIVE_AMOUNTS = np.array([0, 0, 0, 1, 1]), np.array([10.0, 20.0, 30.0, 400.0, 50.0])
+_NOTHING = np.zeros(5, dtype=int)
+
+
+def _report(decision_report, y_pred):
+    return _entries(decision_report(_FIVE_Y.copy(), np.array(y_pred), _FIVE_AMOUNTS.copy()), _BASELINE_KEYS)
 
 
 @baseline_question.test(hint="Return a dict such as {'accuracy': ..., 'recall': ..., ...}, one number per entry.")
-def baseline_returns_four_numbers(flag_nothing_report):
-    """flag_nothing_report(y_true, amounts) returns a dict of the four numbers"""
-    _entries(flag_nothing_report(_FOUR_Y.copy(), _FOUR_AMOUNTS.copy()), _BASELINE_KEYS)
+def baseline_returns_four_numbers(decision_report):
+    """decision_report(y_true, y_pred, amounts) returns a dict of the four numbers"""
+    _report(decision_report, _NOTHING)
 
 
 @baseline_question.test(
-    hint="Flagging nothing labels every genuine transaction correctly and every fraud wrongly: "
-    "accuracy is the share of genuine transactions, recall is 0."
+    hint=[
+        "Flagging nothing labels every genuine payment correctly and every fraud wrongly: "
+        "accuracy is the share of genuine payments, recall is 0.",
+        "Accuracy counts the payments whose decision equals their label (flagged frauds and genuine payments "
+        "let through) over all payments.",
+    ]
 )
-def baseline_accuracy_is_high_and_recall_zero(flag_nothing_report):
-    """on 3 genuine payments and 1 fraud: accuracy 0.75, recall 0"""
-    result = _entries(flag_nothing_report(_FOUR_Y.copy(), _FOUR_AMOUNTS.copy()), _BASELINE_KEYS)
-    assert np.isclose(result["accuracy"], 0.75), (
-        f"3 of the 4 transactions are labelled right, so accuracy should be 0.75, got {result['accuracy']!r}."
+def flag_nothing_is_accurate_and_catches_nothing(decision_report):
+    """flagging nothing on 3 genuine payments and 2 frauds: accuracy 0.6, recall 0"""
+    result = _report(decision_report, _NOTHING)
+    assert np.isclose(result["accuracy"], 0.6), (
+        f"3 of the 5 payments are labelled right, so accuracy should be 0.6, got {result['accuracy']!r}."
     )
     assert result["recall"] == 0, f"no fraud is caught, so recall should be 0, got {result['recall']!r}."
 
 
-@baseline_question.test(hint="Money let through is a total in euros: at least 0, at most the sum of all amounts.")
-def baseline_money_is_plausible(flag_nothing_report):
-    """the fraud amount missed lies between 0 and the total of every amount"""
-    result = _entries(flag_nothing_report(_FOUR_Y.copy(), _FOUR_AMOUNTS.copy()), _BASELINE_KEYS)
-    total = float(_FOUR_AMOUNTS.sum())
+@baseline_question.test(
+    hint=[
+        "Your report must depend on y_pred: a rule that flags a fraud catches it.",
+        "Recall = frauds flagged / all frauds: flagged and fraud at once (y_pred == 1 and y_true == 1), "
+        "divided by the number of frauds, not by the number of alerts (that is precision).",
+    ]
+)
+def a_rule_catches_frauds(decision_report):
+    """a rule that flags the fraud of 400 and the genuine payment of 30 catches 1 of the 2 frauds"""
+    result = _report(decision_report, [0, 0, 1, 1, 0])
+    assert np.isclose(result["recall"], 0.5), (
+        f"the rule flags one of the two frauds, so recall should be 0.5, got {result['recall']!r}."
+    )
+
+
+@baseline_question.test(
+    hint=[
+        "Money let through is a total in euros: at least 0, at most the sum of the frauds' amounts.",
+        "Missed frauds are frauds the rule does NOT flag (y_true == 1 and y_pred == 0): count them and add up "
+        "their amounts, not the amounts of the frauds caught nor of every payment let through.",
+    ]
+)
+def money_missed_is_plausible(decision_report):
+    """the fraud amount missed lies between 0 and the total of the frauds' amounts"""
+    result = _report(decision_report, _NOTHING)
+    total = float(_FIVE_AMOUNTS[_FIVE_Y == 1].sum())
     assert 0 <= result["fraud_amount_missed"] <= total, (
-        f"fraud_amount_missed should be between 0 and {total} (all amounts), got {result['fraud_amount_missed']!r}."
+        f"fraud_amount_missed should be between 0 and {total} (the frauds' amounts), "
+        f"got {result['fraud_amount_missed']!r}."
     )
 
 
@@ -106,7 +138,11 @@ def undersampling_scores_the_whole_test_period(evaluate_undersampling, TRAIN_DAY
 
 
 @undersampling_question.test(
-    hint="average_precision and mean_predicted are computed from probabilities: both lie in [0, 1]."
+    hint=[
+        "average_precision and mean_predicted are computed from probabilities: both lie in [0, 1].",
+        "average_precision is sklearn.metrics.average_precision_score(labels, probabilities) on the test rows, "
+        "not an accuracy of 0/1 predictions: the probabilities are predict_proba(...)[:, 1].",
+    ]
 )
 def undersampling_numbers_are_shares(evaluate_undersampling):
     """average precision and the mean probability lie between 0 and 1"""
@@ -116,8 +152,13 @@ def undersampling_numbers_are_shares(evaluate_undersampling):
 
 
 @undersampling_question.test(
-    hint="Put RandomUnderSampler(sampling_strategy=ratio, random_state=seed) inside the imblearn Pipeline, "
-    "between the scaler and the model."
+    hint=[
+        "Put RandomUnderSampler(sampling_strategy=ratio, random_state=seed) inside the imblearn Pipeline, "
+        "between the scaler and the model.",
+        "Exactly the three steps of the question, in that order: the scaler learns its means on every training "
+        "row, then the sampler drops genuine rows, then the model is fitted; and use the seed you are given "
+        "(random_state=seed), so that the grader can reproduce your numbers.",
+    ]
 )
 def undersampling_inflates_the_probabilities(evaluate_undersampling):
     """trained at 1 fraud per 2 genuines, the model predicts far more fraud than the true 5%"""
@@ -130,20 +171,29 @@ def undersampling_inflates_the_probabilities(evaluate_undersampling):
 
 
 # --- 01-trained-rate ----------------------------------------------------------------------
-trained_rate_question = Question("01-trained-rate", "The fraud rate an undersampled model learns")
-
-
-@trained_rate_question.test(hint="A rate is a share between 0 and 1 (0.05 means 5%), not a percentage.")
-def trained_rate_is_a_share(trained_fraud_rate):
-    """trained_fraud_rate is a number between 0 and 1"""
-    assert is_number(trained_fraud_rate) and 0 < trained_fraud_rate < 1, (
-        f"trained_fraud_rate should be a share between 0 and 1, got {describe_value(trained_fraud_rate)}."
-    )
+trained_rate_question = Question("01-trained-rate", "What sampling_strategy does to the fraud rate")
 
 
 @trained_rate_question.test(
-    hint="Per 100 transactions: BASE_RATE * 100 frauds, all kept; (1 - BASE_RATE) * 100 genuines, of which a share "
-    "BETA is kept. The rate is frauds / (frauds + genuines kept)."
+    hint=[
+        "Both are shares between 0 and 1 (0.05 means 5%), not percentages.",
+        "sampling_strategy=RATIO means RATIO frauds per genuine payment after sampling: "
+        "that is not a fraud rate (frauds per payment).",
+    ]
+)
+def trained_rate_and_share_are_shares(trained_fraud_rate, genuine_share_kept):
+    """trained_fraud_rate and genuine_share_kept are numbers between 0 and 1"""
+    for name, value in (("trained_fraud_rate", trained_fraud_rate), ("genuine_share_kept", genuine_share_kept)):
+        assert is_number(value) and 0 < value < 1, (
+            f"{name} should be a share between 0 and 1, got {describe_value(value)}."
+        )
+
+
+@trained_rate_question.test(
+    hint=[
+        "Undersampling drops genuine payments only: the share of frauds goes up.",
+        "After sampling there are RATIO frauds for 1 genuine payment, so RATIO frauds among 1 + RATIO payments.",
+    ]
 )
 def trained_rate_is_above_the_base_rate(trained_fraud_rate, BASE_RATE):
     """dropping genuine transactions raises the fraud rate above BASE_RATE"""
@@ -153,22 +203,46 @@ def trained_rate_is_above_the_base_rate(trained_fraud_rate, BASE_RATE):
     )
 
 
+@trained_rate_question.test(
+    hint=[
+        "Per 100 payments: 100 * BASE_RATE frauds, all kept, and 100 * (1 - BASE_RATE) genuine ones.",
+        "How many genuine payments must remain for RATIO frauds per genuine one? Divide that by the genuine "
+        "payments you started with (1 - BASE_RATE of the data, not all of it).",
+    ]
+)
+def some_genuines_are_dropped(genuine_share_kept):
+    """the sampler keeps a share of the genuine payments below 1"""
+    assert is_number(genuine_share_kept) and genuine_share_kept < 1, (
+        f"undersampling drops genuine payments: expected a share below 1, got {describe_value(genuine_share_kept)}."
+    )
+
+
 # --- 01-correction ------------------------------------------------------------------------
-correction_question = Question("01-correction", "Correct the probabilities")
+correction_question = Question("01-correction", "Probabilities for a new fraud rate")
 _PROBAS = np.array([0.0, 0.2, 0.5, 0.8])
+
+
+def _corrected(correct_probabilities, proba, trained_rate, live_rate):
+    result = correct_probabilities(np.array(proba, dtype=float), trained_rate, live_rate)
+    return np.asarray(result, dtype=float)
 
 
 @correction_question.test(hint="Work on the whole NumPy array at once and return an array of the same length.")
 def correction_returns_an_array(correct_probabilities):
-    """correct_probabilities(proba, beta) returns one number per probability"""
-    result = np.asarray(correct_probabilities(_PROBAS.copy(), 0.1), dtype=float)
+    """correct_probabilities(proba, trained_rate, live_rate) returns one number per probability"""
+    result = _corrected(correct_probabilities, _PROBAS, 0.1, 0.01)
     assert result.shape == _PROBAS.shape, f"expected {len(_PROBAS)} corrected probabilities, got shape {result.shape}."
 
 
-@correction_question.test(hint="A probability of 0 stays 0, and every corrected value is a probability.")
+@correction_question.test(
+    hint=[
+        "A probability of 0 stays 0, and every corrected value is a probability.",
+        "Work with odds, p / (1 - p): the odds of fraud are what a change of fraud rate multiplies.",
+    ]
+)
 def correction_gives_probabilities(correct_probabilities):
     """0 stays 0 and every result lies between 0 and 1"""
-    result = np.asarray(correct_probabilities(_PROBAS.copy(), 0.1), dtype=float)
+    result = _corrected(correct_probabilities, _PROBAS, 0.1, 0.01)
     assert np.isclose(result[0], 0.0), f"a probability of 0 should stay 0, got {result[0]!r}."
     assert ((result >= 0) & (result <= 1)).all(), f"every corrected value should lie in [0, 1], got {result.tolist()}."
 
@@ -176,5 +250,40 @@ def correction_gives_probabilities(correct_probabilities):
 @correction_question.test(hint="The correction must not reorder transactions: a higher score stays higher.")
 def correction_keeps_the_order(correct_probabilities):
     """the correction keeps the ranking (higher stays higher)"""
-    result = np.asarray(correct_probabilities(_PROBAS.copy(), 0.1), dtype=float)
+    result = _corrected(correct_probabilities, _PROBAS, 0.1, 0.01)
     assert (np.diff(result) > 0).all(), f"corrected values should increase with the probability, got {result.tolist()}."
+
+
+@correction_question.test(
+    hint=[
+        "A payment scored at the training fraud rate is an average payment of the training data: "
+        "after the correction it is an average payment of the live data.",
+        "Bayes' rule on odds: odds(corrected) = odds(p) x odds(live_rate) / odds(trained_rate), with "
+        "odds(r) = r / (1 - r). Ratios of rates (live_rate / trained_rate) are not ratios of odds.",
+        "Scaling the probability itself (p x live_rate / trained_rate) is right only at p = trained_rate; "
+        "and a probability of exactly 1 has infinite odds: make sure it comes back as 1, not NaN.",
+    ]
+)
+def the_training_rate_becomes_the_live_rate(correct_probabilities):
+    """a probability equal to trained_rate (10%) becomes live_rate (1%)"""
+    result = _corrected(correct_probabilities, [0.1], 0.1, 0.01)
+    assert result.shape == (1,) and np.isclose(result[0], 0.01, rtol=0, atol=1e-12), (
+        f"a payment scored at the training rate 0.1 should score the live rate 0.01, got {result.tolist()}."
+    )
+
+
+@correction_question.test(
+    hint=[
+        "The live fraud rate may be higher than the training one (a fraud wave): the probabilities then rise.",
+        "Module 01's correct_undersampled_probabilities only lowers probabilities (0 < beta <= 1): "
+        "write the correction from the odds instead.",
+    ]
+)
+def a_fraud_wave_raises_the_probabilities(correct_probabilities):
+    """trained at 0.3% fraud, scored in a wave at 0.6%: every probability between 0 and 1 rises"""
+    proba = np.array([0.001, 0.2, 0.7])
+    result = _corrected(correct_probabilities, proba, 0.003, 0.006)
+    assert result.shape == proba.shape and (result > proba).all() and (result < 1).all(), (
+        f"with twice the fraud rate, probabilities should rise (and stay below 1): {proba.tolist()} became "
+        f"{result.tolist()}."
+    )
