@@ -1,7 +1,12 @@
-"""Speed and memory of the simulator against the peer's published figures and, in the same
+"""Speed and memory of the simulator against the peer's measured figures and, in the same
 run, against naive reference implementations.
 
-    .venv/bin/python benchmarks/bench_simulator.py [--repeat N]
+    .venv/bin/python benchmarks/bench_simulator.py [--repeat N] [--seeds 0 1 2]
+
+The peer (the Fraud Detection Handbook's simulator, GPL-3.0) is not run here: its figures
+were measured on this kind of machine (2 vCPU) and are recorded in ``PEER``; the Handbook
+itself publishes neither a time nor a memory figure. Rows and fraud rate are compared for
+each of ``--seeds`` (the spread across seeds is part of the result).
 
 Each measurement runs in a fresh Python process, which reports its wall time for the
 generation alone and its peak resident memory (``ru_maxrss``, imports included), so runs
@@ -11,7 +16,7 @@ Measured in the same run, same conditions (``benchmarks/naive_reference.py``):
 
 - ``naive_simulate``: the peer's *design* (a Python loop per customer per day, scalar
   draws, a DataFrame built at the end) rewritten by us from its statistical model, not the
-  peer's (GPL-3.0) code; fraud scenario 1 only. Timed at the peer's small published size
+  peer's (GPL-3.0) code; fraud scenario 1 only. Timed at the peer's small measured size
   against ``simulate_transactions(..., preset="handbook")``, which also runs scenarios 2
   and 3 and the late labels.
 - ``naive_features``: a few of ``build_features``'s columns with pandas' per-group
@@ -28,13 +33,15 @@ import sys
 import time
 from pathlib import Path
 
-# Published figures of the peer (shared/reference/fraud-handbook-simulator.md).
+# The peer's figures MEASURED on this kind of machine (2 vCPU, Python 3.11), not published by the
+# Handbook (shared/reference/fraud-handbook-simulator.md): at full size, the median of runs made
+# in the same session as ours (62-88 s; an earlier, busier measurement gave 137 s / 687 MB).
 PEER = {
-    (5000, 10000, 183): {"seconds": 137.0, "rss_mb": 687.0, "rows": 1_754_155, "fraud_rate": 0.00837},
+    (5000, 10000, 183): {"seconds": 74.0, "rss_mb": 436.0, "rows": 1_754_155, "fraud_rate": 0.00837},
     (1000, 2000, 90): {"seconds": 9.3, "rss_mb": 141.0, "rows": 170_686, "fraud_rate": 0.0360},
 }
 GOAL_SECONDS, GOAL_RSS_MB = 2.7, 343.0  # the brief: at most 2.7 s and half the peak memory
-NAIVE_SIZE = (1000, 2000, 90)  # a size the peer published, small enough for the naive loop
+NAIVE_SIZE = (1000, 2000, 90)  # a size the peer was measured at, small enough for the naive loop
 BENCHMARKS_DIR = str(Path(__file__).resolve().parent)
 
 _CHILD = """
@@ -107,20 +114,24 @@ def measure(task, repeat, **args):
         runs.append(result)
     best = min(runs, key=lambda r: r.get("seconds", 0.0))
     best["rss_mb"] = max(r["rss_mb"] for r in runs)
+    best["all_seconds"] = sorted(r.get("seconds", 0.0) for r in runs)
     return best
 
 
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=3, help="fresh-process runs per measurement (default 3)")
-    repeat = parser.parse_args(argv).repeat
+    parser.add_argument("--seeds", type=int, nargs="+", default=[0], help="seeds for rows and fraud rate (default 0)")
+    arguments = parser.parse_args(argv)
+    repeat, seeds = arguments.repeat, arguments.seeds
 
     measured = {}
     baseline = measure("imports", 1)
     print(f"python + numpy + pandas + scipy + course.data imported: peak RSS {baseline['rss_mb']:.0f} MB")
     for size, peer in PEER.items():
-        got = measured[size] = measure("simulate", repeat, size=list(size), seed=0, preset="handbook")
-        print(f"\npreset='handbook' at {size[0]} customers / {size[1]} terminals / {size[2]} days")
+        got = measured[size] = measure("simulate", repeat, size=list(size), seed=seeds[0], preset="handbook")
+        print(f"\npreset='handbook' at {size[0]} customers / {size[1]} terminals / {size[2]} days, seed {seeds[0]}")
+        print("  (peer: measured on this kind of machine, not in this run; the Handbook publishes no figure)")
         rows_change = got["rows"] / peer["rows"] - 1
         print(f"  rows        {got['rows']:>12,}   peer {peer['rows']:>12,}   ({rows_change:+.1%})")
         print(
@@ -130,7 +141,8 @@ def main(argv=None):
         print(
             f"  wall        {got['seconds']:>11.2f}s   peer {peer['seconds']:>11.1f}s   "
             f"({peer['seconds'] / got['seconds']:.0f}x faster; "
-            f"{got['process_seconds']:.2f}s with start-up and imports)"
+            f"{got['process_seconds']:.2f}s with start-up and imports; "
+            f"runs: {', '.join(f'{t:.2f}' for t in got['all_seconds'])} s)"
         )
         print(
             f"  peak RSS    {got['rss_mb']:>10.0f} MB   peer {peer['rss_mb']:>10.0f} MB   "
@@ -139,6 +151,16 @@ def main(argv=None):
         if size == (5000, 10000, 183):
             met = got["seconds"] <= GOAL_SECONDS and got["rss_mb"] <= GOAL_RSS_MB
             print(f"  goal (<= {GOAL_SECONDS} s and <= {GOAL_RSS_MB:.0f} MB): {'met' if met else 'NOT MET'}")
+            print(
+                f"  net of imports: {got['rss_mb'] - baseline['rss_mb']:.0f} MB above the {baseline['rss_mb']:.0f} MB "
+                "of the interpreter and libraries"
+            )
+        for seed in seeds[1:]:
+            other = measure("simulate", 1, size=list(size), seed=seed, preset="handbook")
+            print(
+                f"  seed {seed}: rows {other['rows']:,} ({other['rows'] / peer['rows'] - 1:+.2%}), fraud rate "
+                f"{other['fraud_rate']:.3%} ({other['fraud_rate'] / peer['fraud_rate'] - 1:+.2%}), {other['seconds']:.2f}s"
+            )
 
     same_run_simulator(measured[NAIVE_SIZE], repeat)
 
@@ -168,17 +190,18 @@ def same_run_simulator(ours, repeat):
     for name, got in (("naive reference", naive), ("simulate_transactions(preset='handbook')", ours)):
         print(
             f"  {name:<41} {got['rows']:>9,} rows  {got['seconds']:>7.3f}s  "
-            f"{got['rows'] / got['seconds']:>12,.0f} rows/s  ({got['process_seconds']:.2f}s with start-up and imports)"
+            f"{got['rows'] / got['seconds']:>12,.0f} rows/s  ({got['process_seconds']:.2f}s with start-up and imports; "
+            f"runs {', '.join(f'{t:.3f}' for t in got['all_seconds'])} s)"
         )
     wall = naive["seconds"] / ours["seconds"]
     rate = (ours["rows"] / ours["seconds"]) / (naive["rows"] / naive["seconds"])
     print(f"  ratio: ours {wall:.1f}x faster in wall time, {rate:.1f}x in rows per second")
     peer = PEER[NAIVE_SIZE]
     print(
-        f"  (the peer's published {peer['seconds']:.1f}s at this size, fraud injection included, is "
+        f"  (the peer's measured {peer['seconds']:.1f}s at this size, fraud injection included, is "
         f"{peer['seconds'] / naive['seconds']:.1f}x the naive reference's time: a stricter yardstick than the peer)"
         if peer["seconds"] >= naive["seconds"]
-        else f"  (the peer's published {peer['seconds']:.1f}s at this size is below the naive reference's time)"
+        else f"  (the peer's measured {peer['seconds']:.1f}s at this size is below the naive reference's time)"
     )
 
 

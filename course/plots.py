@@ -211,7 +211,7 @@ def precision_recall_display(
     name : str, optional
         Legend label of the curve.
     plot_chance_level : bool, default=True
-        Also draw the no-skill line (precision = prevalence).
+        Also draw the chance line: the precision of a constant score (= prevalence).
     **kwargs
         Passed to ``PrecisionRecallDisplay.plot``.
 

@@ -10,7 +10,8 @@ Module 01 of the course. What lives here:
   resampling only ever touches the data the pipeline is fitted on (the training fold).
 - :func:`compare_strategies`: fit them on a training period, score a later test period.
 - :func:`resampling_leak_comparison`: SMOTE before the split (leaky) against SMOTE inside
-  the pipeline (honest), on the same split.
+  the pipeline (honest), like with like (same split of the real rows, same scaling, the
+  leaky score also at the real fraud rate), with the mechanism measured.
 - :func:`undersampled_fraud_rate` and :func:`correct_undersampled_probabilities`: what
   undersampling does to probabilities, and the prior correction that undoes it
   (Dal Pozzolo et al., "Calibrating Probability with Undersampling for Unbalanced
@@ -43,7 +44,7 @@ from course._validation import (
     check_scalar,
     check_scores,
 )
-from course.metrics import precision_at_k
+from course.metrics import precision_at_k, prevalence_weights
 from course.models import make_fraud_model
 
 __all__ = [
@@ -56,6 +57,8 @@ __all__ = [
     "training_fraud_share",
     "StrategyComparison",
     "compare_strategies",
+    "LeakComparison",
+    "LEAK_EVALUATIONS",
     "resampling_leak_comparison",
     "undersampled_fraud_rate",
     "correct_undersampled_probabilities",
@@ -193,9 +196,13 @@ def imbalance_metrics(y_true, y_score, *, k=100):
     -------
     dict
         ``average_precision`` (PR-AUC), ``roc_auc``, ``precision_at_k`` (share of frauds among
-        the k highest scores), ``mean_predicted`` (the mean probability: the fraud rate the
-        model expects) and ``fraud_rate`` (the true one). A calibrated model has
-        ``mean_predicted`` close to ``fraud_rate``; the three ranking metrics ignore it.
+        the k highest scores of this one ranking, e.g. of a whole test period: not the
+        *daily* precision@k of :func:`course.metrics.daily_precision_at_k`),
+        ``mean_predicted`` (the mean probability: the fraud rate the model expects) and
+        ``fraud_rate`` (the true one). A calibrated model has ``mean_predicted`` close to
+        ``fraud_rate``, but a matching mean is not calibration: the probabilities must also
+        match the fraud rate within each score band (module 06). The three ranking metrics
+        ignore the probability level.
 
     Examples
     --------
@@ -417,19 +424,83 @@ def compare_strategies(
     return StrategyComparison(table=table, scores=scores, models=models)
 
 
-def resampling_leak_comparison(X, y, *, test_size=0.3, kind="logreg", seed=0, smote_ratio=0.1, k=100):
-    """SMOTE before the split (leaky) against SMOTE inside the pipeline (honest), same split.
+@dataclass(frozen=True)
+class LeakComparison:
+    """Result of :func:`resampling_leak_comparison`.
+
+    Attributes
+    ----------
+    table : pandas.DataFrame
+        One row per evaluation (index ``evaluation``), columns ``average_precision``,
+        ``roc_auc``, ``fraud_rate``, ``frauds``, ``test_rows``, ``synthetic_test_rows``.
+    mechanism : pandas.Series
+        How close the leaky training set sits to the test frauds:
+        ``median_distance_honest`` and ``median_distance_leaky`` (from each real test fraud
+        to the nearest training fraud, in standardized units), ``test_frauds_closer_in_leaky``
+        (share of test frauds with a nearer training fraud in the leaky training set),
+        ``synthetic_training_frauds`` and ``synthetic_next_to_a_test_fraud`` (share of them
+        nearer to a test fraud than to any training fraud: blurred copies of the answers).
+    test_index : numpy.ndarray of int
+        Positions (in ``X``) of the real test rows, the same for both recipes.
+    y_test : numpy.ndarray
+        Their labels.
+    scores : dict of str -> numpy.ndarray
+        ``"leaky"`` and ``"honest"``: each model's scores on the real test rows (to
+        bootstrap their difference).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from course.lessons.class_imbalance import resampling_leak_comparison
+    >>> rng = np.random.default_rng(0)
+    >>> y = (rng.random(3_000) < 0.03).astype(int)
+    >>> X = rng.normal(size=(3_000, 3)) + y[:, None]
+    >>> leak = resampling_leak_comparison(X, y)
+    >>> sorted(leak.scores), leak.scores["honest"].shape == leak.y_test.shape
+    (['honest', 'leaky'], True)
+    """
+
+    table: pd.DataFrame
+    mechanism: pd.Series
+    test_index: np.ndarray
+    y_test: np.ndarray
+    scores: dict
+
+
+#: Row names of :func:`resampling_leak_comparison`'s table, in order.
+LEAK_EVALUATIONS = (
+    "leaky, as reported",  # its test set holds the synthetic frauds
+    "leaky, at the real fraud rate",  # the same scores, genuines weighted back to the real rate
+    "leaky model, real test rows",
+    "honest, real test rows",  # SMOTE inside the pipeline
+)
+
+
+def _nearest_distance(points, reference):
+    """Distance from each row of ``points`` to its nearest row of ``reference`` (Euclidean)."""
+    from sklearn.neighbors import NearestNeighbors
+
+    return NearestNeighbors(n_neighbors=1).fit(reference).kneighbors(points)[0][:, 0]
+
+
+def resampling_leak_comparison(X, y, *, test_size=0.3, kind="logreg", seed=0, smote_ratio=0.1):
+    """SMOTE before the split (leaky) against SMOTE inside the pipeline (honest), like with like.
 
     The leaky recipe, a common mistake: oversample the whole data set with SMOTE, then
-    split it into training and test. Synthetic frauds are interpolations between real
-    frauds, so the test set holds synthetic frauds made from training frauds (easy to
-    recognise, and they raise the test fraud rate), and the training set holds synthetic
-    neighbours of test frauds. The honest recipe splits first and lets the pipeline
-    oversample the training part only; the test part stays real.
+    split it into training and test. Both recipes here share everything else:
 
-    Both use the same stratified random split of the original rows (``test_size``,
-    ``seed``), so the only difference is where SMOTE happens. (A time split is the right
-    split for fraud, see :func:`compare_strategies`; the leak is the same with either.)
+    - the **same split of the real rows** (stratified, ``test_size``, ``seed``); in the leaky
+      recipe the synthetic rows, made from *all* frauds, are then split at random in the
+      same proportion, as a split of the oversampled data would do;
+    - the **same scaling**: both interpolate in standardized features (the leaky recipe
+      standardizes all rows before SMOTE; the honest pipeline its training rows);
+    - the same model (``kind``) and ``smote_ratio``.
+
+    The table compares the leaky number as a leaky notebook reports it (its test set holds
+    the synthetic frauds, so its fraud rate is about ``smote_ratio``), the same number
+    weighted to the real fraud rate (average precision only compares at one prevalence),
+    the leaky model on the real test rows only, and the honest model on the same rows.
+    ``mechanism`` measures the leak itself: synthetic neighbours of test frauds in training.
 
     Parameters
     ----------
@@ -440,17 +511,10 @@ def resampling_leak_comparison(X, y, *, test_size=0.3, kind="logreg", seed=0, sm
         Share of rows in the test part, 0 < test_size < 1.
     kind, seed, smote_ratio
         As in :func:`make_strategy`.
-    k : int, default=100
-        Alerts reviewed, for precision@k.
 
     Returns
     -------
-    pandas.DataFrame
-        Three rows (index ``evaluation``): ``"leaky: SMOTE before the split"`` (scored on its
-        resampled test part, the number a leaky notebook reports), ``"leaky model, real test
-        rows only"`` (the same model on the test part's original transactions) and
-        ``"honest: SMOTE inside the pipeline"``; columns as in :func:`imbalance_metrics`
-        plus ``test_rows`` and ``synthetic_test_rows``.
+    LeakComparison
 
     Examples
     --------
@@ -459,46 +523,84 @@ def resampling_leak_comparison(X, y, *, test_size=0.3, kind="logreg", seed=0, sm
     >>> rng = np.random.default_rng(0)
     >>> y = (rng.random(3_000) < 0.03).astype(int)
     >>> X = rng.normal(size=(3_000, 3)) + y[:, None]
-    >>> table = resampling_leak_comparison(X, y, k=20)
-    >>> table["synthetic_test_rows"].tolist()[0] > 0, table["synthetic_test_rows"].tolist()[2]
+    >>> leak = resampling_leak_comparison(X, y)
+    >>> leak.table["synthetic_test_rows"].tolist()[0] > 0, leak.table["synthetic_test_rows"].tolist()[3]
     (True, 0)
+    >>> bool(leak.mechanism["median_distance_leaky"] < leak.mechanism["median_distance_honest"])
+    True
     """
     X = _check_features(X, "X")
     labels = check_binary_labels(y, name="y")
     check_same_length(X=X, y=labels)
     test_size = _check_share(test_size, "test_size", allow_one=False)
+    smote_ratio = _check_share(smote_ratio, "smote_ratio")
     rng_seed = _check_seed(seed)
     n = labels.size
-
-    # Leaky: SMOTE on everything, then split the resampled rows (synthetic rows come last).
-    leaky_pipeline = make_strategy("plain", kind=kind, seed=rng_seed)
-    smote = SMOTE(sampling_strategy=_check_share(smote_ratio, "smote_ratio"), random_state=rng_seed)
-    X_all, y_all = smote.fit_resample(np.asarray(X, dtype=np.float64), labels)
-    all_train, all_test = train_test_split(
-        np.arange(y_all.size), test_size=test_size, stratify=y_all, random_state=rng_seed
-    )
-    leaky_pipeline.fit(X_all[all_train], y_all[all_train])
-    leaky_scores = leaky_pipeline.predict_proba(X_all[all_test])[:, 1]
-    real_test = all_test < n
-
-    # Honest: split the original rows, the pipeline oversamples the training part only.
     train, test = train_test_split(np.arange(n), test_size=test_size, stratify=labels, random_state=rng_seed)
+
+    # Leaky: standardize and oversample every row, then split the synthetic rows like the real ones.
+    scaled = StandardScaler().fit_transform(np.asarray(X, dtype=np.float64))
+    X_all, y_all = SMOTE(sampling_strategy=smote_ratio, random_state=rng_seed).fit_resample(scaled, labels)
+    synthetic = np.arange(n, y_all.size)  # imbalanced-learn appends the synthetic rows
+    synthetic_in_test = np.random.default_rng(rng_seed).random(synthetic.size) < test_size
+    leaky_train = np.r_[train, synthetic[~synthetic_in_test]]
+    leaky_test = np.r_[test, synthetic[synthetic_in_test]]
+    leaky = make_strategy("plain", kind=kind, seed=rng_seed).fit(X_all[leaky_train], y_all[leaky_train])
+    leaky_scores = leaky.predict_proba(X_all[leaky_test])[:, 1].astype(np.float64)
+    leaky_labels = y_all[leaky_test]
+    real = slice(0, test.size)  # the real test rows come first in leaky_test
+
+    # Honest: the pipeline standardizes and oversamples the training rows only.
     honest = make_strategy("smote", kind=kind, seed=rng_seed, smote_ratio=smote_ratio)
     honest.fit(_rows(X, train), labels[train])
-    honest_scores = honest.predict_proba(_rows(X, test))[:, 1]
+    honest_scores = honest.predict_proba(_rows(X, test))[:, 1].astype(np.float64)
 
-    results = {
-        "leaky: SMOTE before the split": (y_all[all_test], leaky_scores, int((~real_test).sum())),
-        "leaky model, real test rows only": (y_all[all_test][real_test], leaky_scores[real_test], 0),
-        "honest: SMOTE inside the pipeline": (labels[test], honest_scores, 0),
+    real_rate = float(labels[test].mean())
+    to_real_rate = prevalence_weights(leaky_labels, real_rate)
+    evaluations = {
+        LEAK_EVALUATIONS[0]: (leaky_labels, leaky_scores, None, int(synthetic_in_test.sum())),
+        LEAK_EVALUATIONS[1]: (leaky_labels, leaky_scores, to_real_rate, int(synthetic_in_test.sum())),
+        LEAK_EVALUATIONS[2]: (labels[test], leaky_scores[real], None, 0),
+        LEAK_EVALUATIONS[3]: (labels[test], honest_scores, None, 0),
     }
-    rows = {
-        name: {**imbalance_metrics(truth, score, k=k), "test_rows": int(truth.size), "synthetic_test_rows": synthetic}
-        for name, (truth, score, synthetic) in results.items()
-    }
+    rows = {}
+    for name, (truth, score, weight, n_synthetic) in evaluations.items():
+        fraud_weight = truth if weight is None else truth * weight
+        rows[name] = {
+            "average_precision": float(average_precision_score(truth, score, sample_weight=weight)),
+            "roc_auc": float(roc_auc_score(truth, score, sample_weight=weight)),
+            "fraud_rate": float(fraud_weight.sum() / (truth.size if weight is None else weight.sum())),
+            "frauds": int(truth.sum()),
+            "test_rows": int(truth.size),
+            "synthetic_test_rows": n_synthetic,
+        }
     table = pd.DataFrame.from_dict(rows, orient="index")
     table.index.name = "evaluation"
-    return table
+
+    test_frauds = scaled[test][labels[test] == 1]
+    train_frauds = scaled[train][labels[train] == 1]
+    synthetic_train = X_all[synthetic[~synthetic_in_test]]
+    honest_distance = _nearest_distance(test_frauds, train_frauds)
+    leaky_distance = _nearest_distance(test_frauds, np.vstack([train_frauds, synthetic_train]))
+    to_test = _nearest_distance(synthetic_train, test_frauds)
+    to_train = _nearest_distance(synthetic_train, train_frauds)
+    mechanism = pd.Series(
+        {
+            "median_distance_honest": float(np.median(honest_distance)),
+            "median_distance_leaky": float(np.median(leaky_distance)),
+            "test_frauds_closer_in_leaky": float(np.mean(leaky_distance < honest_distance)),
+            "synthetic_training_frauds": int(synthetic_train.shape[0]),
+            "synthetic_next_to_a_test_fraud": float(np.mean(to_test < to_train)),
+        },
+        dtype=object,
+    )
+    return LeakComparison(
+        table=table,
+        mechanism=mechanism,
+        test_index=np.asarray(test),
+        y_test=labels[test],
+        scores={"leaky": leaky_scores[real], "honest": honest_scores},
+    )
 
 
 def undersampled_fraud_rate(fraud_rate, beta):

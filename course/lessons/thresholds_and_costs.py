@@ -10,7 +10,9 @@ adds what a decision needs beyond one threshold:
   what the capacity limit costs;
 - :func:`shifted_threshold`, :func:`threshold_by_fraud_rate`: how the best threshold moves
   when the fraud rate changes;
-- :func:`operating_points_by_period`: what to monitor after launch, week by week.
+- :func:`operating_points_by_period`: what to monitor after launch, week by week;
+- :func:`decision_rule_gaps`: several decision rules on the same payments, their money and
+  alerts, and the day-level bootstrap interval of each one's cost difference.
 
 The conventions are those of :class:`course.metrics.CostModel` (a caught fraud is stopped,
 a missed one costs its amount) and of scikit-learn (flag ``score >= threshold``).
@@ -35,6 +37,7 @@ from course._validation import (
 )
 from course.metrics import (
     CostModel,
+    DayBootstrap,
     PrevalenceSampler,
     ThresholdSweep,
     check_cost_model,
@@ -49,6 +52,7 @@ __all__ = [
     "shifted_threshold",
     "threshold_by_fraud_rate",
     "operating_points_by_period",
+    "decision_rule_gaps",
     "threshold_numbers",
 ]
 
@@ -490,6 +494,113 @@ def operating_points_by_period(y_true, y_score, *, timestamps, threshold, amount
         if cost_model.capacity_per_day is not None:
             table["within_capacity"] = table["alerts_per_day"] <= cost_model.capacity_per_day
     table.index.name = "period"
+    return table
+
+
+def decision_rule_gaps(y_true, decisions, *, amounts, days, cost_model=None, reference=None, n_resamples=200, seed=0):
+    """Several decision rules on the same payments: money, alerts, and whether the gaps are real.
+
+    For each rule: its alerts, alerts per day, frauds caught and expected cost over the
+    period; then its cost minus the ``reference`` rule's, with a 95% interval from
+    resampling whole days (:class:`course.metrics.DayBootstrap`: the same drawn days for every
+    rule, each day's cost difference summed over the drawn days). When the interval
+    contains 0, the gap is inside the noise. With a few weeks of days the interval is
+    itself rough; and a rule tuned on the same days is judged in-sample (compare on later
+    days for an honest check).
+
+    Parameters
+    ----------
+    y_true : array-like of shape (n,)
+        1 for fraud, 0 for genuine.
+    decisions : dict of str -> array-like of shape (n,)
+        Each rule's flags (1 or True = alert), by name.
+    amounts : array-like of shape (n,)
+        Transaction amounts (a missed fraud costs its amount under the default cost model).
+    days : array-like of shape (n,)
+        Day of each transaction.
+    cost_model : CostModel, default=None
+        ``None`` means ``CostModel()``.
+    reference : str, default=None
+        The rule the others are compared with; default the first.
+    n_resamples : int, default=200
+    seed : int, default=0
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per rule: ``alerts``, ``alerts_per_day``, ``frauds_caught``,
+        ``expected_cost``, ``cost_difference`` (minus the reference), ``low``, ``high`` (its
+        interval), ``alerts_difference``, ``alerts_low``, ``alerts_high`` (the same for the
+        alerts) and ``inside_noise`` (of the cost difference); NaN / None for the reference
+        row.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from course.lessons.thresholds_and_costs import decision_rule_gaps
+    >>> rng = np.random.default_rng(0)
+    >>> days = np.repeat(np.arange(20), 100)
+    >>> y = (rng.random(2_000) < 0.05).astype(int)
+    >>> p = np.clip(0.05 + 0.5 * y + rng.normal(0, 0.1, 2_000), 0, 1)
+    >>> amounts = rng.gamma(2.0, 50.0, 2_000)
+    >>> table = decision_rule_gaps(y, {"flag nothing": p > 2, "p >= 0.3": p >= 0.3}, amounts=amounts, days=days)
+    >>> bool(table.loc["p >= 0.3", "cost_difference"] < 0), bool(table.loc["p >= 0.3", "inside_noise"])
+    (True, False)
+    """
+    cost_model = check_cost_model(cost_model, default=CostModel())
+    labels = check_binary_labels(y_true, require_both=False)
+    money = check_amounts(amounts)
+    day_values = np.asarray(days)
+    check_same_length(y_true=labels, amounts=money, days=day_values)
+    if not isinstance(decisions, dict) or not decisions:
+        raise ValueError("decisions must be a non-empty dict of rule name -> flags.")
+    reference = next(iter(decisions)) if reference is None else reference
+    if reference not in decisions:
+        raise ValueError(f"reference {reference!r} is not one of the rules {list(decisions)}.")
+    boot = DayBootstrap(day_values, n_resamples=n_resamples, seed=seed)
+    fraud = labels == 1
+    daily_cost, daily_alerts = {}, {}
+    rows = {}
+    for name, flags in decisions.items():
+        flagged = check_binary_labels(
+            np.asarray(flags).astype(np.int8), name=f"decisions[{name!r}]", require_both=False
+        )
+        check_same_length(y_true=labels, **{f"decisions[{name!r}]": flagged})
+        flagged = flagged == 1
+        cost = cost_model.expected_cost(
+            alerts=flagged.astype(np.float64),
+            false_positives=(flagged & ~fraud).astype(np.float64),
+            false_negatives=(fraud & ~flagged).astype(np.float64),
+            missed_fraud_amount=np.where(fraud & ~flagged, money, 0.0) if cost_model.uses_amounts else None,
+        )
+        daily_cost[name] = np.bincount(boot.day_index, weights=cost, minlength=boot.n_days)
+        daily_alerts[name] = np.bincount(boot.day_index, weights=flagged.astype(np.float64), minlength=boot.n_days)
+        rows[name] = {
+            "alerts": int(flagged.sum()),
+            "alerts_per_day": flagged.sum() / boot.n_days,
+            "frauds_caught": int((flagged & fraud).sum()),
+            "expected_cost": float(cost.sum()),
+        }
+    table = pd.DataFrame.from_dict(rows, orient="index")
+    for column in ("cost_difference", "low", "high", "alerts_difference", "alerts_low", "alerts_high"):
+        table[column] = np.nan
+    table["inside_noise"] = None
+    levels = [(1 - boot.confidence_level) / 2, (1 + boot.confidence_level) / 2]
+    for name in decisions:
+        if name == reference:
+            continue
+        gap = daily_cost[name] - daily_cost[reference]
+        low, high = np.quantile(boot.counts @ gap, levels)  # the period's cost difference on each draw of days
+        alerts_gap = daily_alerts[name] - daily_alerts[reference]
+        alerts_low, alerts_high = np.quantile(boot.counts @ alerts_gap, levels)
+        table.loc[name, ["cost_difference", "low", "high"]] = [gap.sum(), low, high]
+        table.loc[name, ["alerts_difference", "alerts_low", "alerts_high"]] = [
+            alerts_gap.sum(),
+            alerts_low,
+            alerts_high,
+        ]
+        table.loc[name, "inside_noise"] = bool(low <= 0 <= high)
+    table.index.name = "rule"
     return table
 
 

@@ -5,6 +5,8 @@
 - :func:`trapezoid_pr_auc`: the area under the precision-recall curve by straight lines
   between its points, shown only to compare with average precision: linear interpolation
   in precision-recall space is optimistic (a constant score gets about 0.5).
+- :func:`expected_random_average_precision`: the average precision of random scores, which
+  is *above* the prevalence when frauds are few (a constant score gets the prevalence exactly).
 - :func:`prevalence_weights`: sample weights that move the base rate while keeping every
   fraud, to show what a rarer (or commoner) fraud does to a metric, with no sampling noise.
 - :func:`daily_precision_at_k`: transaction-level precision@k per day, averaged over days,
@@ -21,11 +23,12 @@ from __future__ import annotations
 from numbers import Integral
 
 import numpy as np
+from scipy.special import digamma
 from sklearn.metrics import auc, precision_recall_curve
 
 from course._validation import check_binary_labels, check_rng, check_same_length, check_scalar, check_scores
 
-__all__ = ["pairwise_roc_auc", "trapezoid_pr_auc", "prevalence_weights"]
+__all__ = ["pairwise_roc_auc", "trapezoid_pr_auc", "prevalence_weights", "expected_random_average_precision"]
 
 # Comparisons made at once when counting every pair (bounds the memory to a few MB).
 _PAIRS_PER_CHUNK = 2_000_000
@@ -184,3 +187,54 @@ def prevalence_weights(y_true, prevalence):
     n_frauds = int(labels.sum())
     genuine_weight = n_frauds * (1.0 - p) / (p * (labels.size - n_frauds))
     return np.where(labels == 1, 1.0, genuine_weight)
+
+
+def expected_random_average_precision(n_frauds, n_transactions):
+    """Expected average precision of random scores: the no-skill level of a *ranking*.
+
+    Two models with no skill do not score the same average precision (AP):
+
+    - a **constant** score (every transaction tied) gets exactly the prevalence
+      ``n_frauds / n_transactions``: with all ties in one group, precision is the
+      prevalence at the only threshold;
+    - **random** scores (a random order, no ties) get more on average: AP averages
+      precisions, ratios such as ``1 / rank`` for the first fraud, and a lucky early fraud
+      raises the ratio more than an unlucky late one lowers it. The exact expectation over every order of ``n`` transactions holding ``P``
+      frauds is::
+
+        E[AP] = (H_n + (P - 1) / (n - 1) * (n - H_n)) / n,   H_n = 1 + 1/2 + ... + 1/n,
+
+      about ``(P - 1 + ln n + 0.58) / n``: above the prevalence ``P / n`` by about
+      ``(ln n - 0.42) / P`` of it. The excess fades as frauds grow (with hundreds of
+      frauds it is a few percent), and matters for a small sample or a rare slice.
+
+    Parameters
+    ----------
+    n_frauds : int
+        Frauds among the transactions (>= 1).
+    n_transactions : int
+        All transactions, frauds included (>= ``n_frauds``).
+
+    Returns
+    -------
+    float
+
+    Examples
+    --------
+    >>> from course.metrics import expected_random_average_precision
+    >>> round(expected_random_average_precision(2, 4), 4)     # labels [1, 0, 1, 0]: not 0.5
+    0.6806
+    >>> round(expected_random_average_precision(5, 2_000), 5)  # prevalence 0.0025
+    0.00608
+    >>> round(expected_random_average_precision(500, 400_000) / (500 / 400_000), 3)  # many frauds: near 1
+    1.025
+    """
+    n_frauds = check_scalar(n_frauds, "n_frauds", int, min_val=1)
+    n_transactions = check_scalar(n_transactions, "n_transactions", int, min_val=1)
+    if n_frauds > n_transactions:
+        raise ValueError(f"n_frauds ({n_frauds}) cannot exceed n_transactions ({n_transactions}).")
+    if n_frauds == n_transactions:
+        return 1.0
+    harmonic = float(digamma(n_transactions + 1) + np.euler_gamma)  # H_n, exact to rounding
+    n = n_transactions
+    return (harmonic + (n_frauds - 1) / (n - 1) * (n - harmonic)) / n

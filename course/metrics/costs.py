@@ -10,6 +10,12 @@ Conventions, used everywhere in the course:
 
 The reference is "flag nothing": every fraud is lost and nothing is reviewed. The
 *savings* of a threshold are the cost of flagging nothing minus its cost.
+
+With a calibrated fraud probability ``p``, an alert on a payment of amount ``a`` is worth
+raising when ``review + (1 - p) friction <= p a``, that is when
+``p >= (review + friction) / (a + friction)``: :func:`expected_loss_decisions` applies
+this per transaction; :func:`fraud_by_score_band` shows, band by band, what the frauds at
+each score are worth.
 """
 
 from __future__ import annotations
@@ -17,8 +23,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+import pandas as pd
 
-from course._validation import check_scalar
+from course._validation import check_amounts, check_binary_labels, check_same_length, check_scalar, check_scores
 from course.metrics.threshold_sweep import ThresholdSweep, evenly_spaced_index
 
 __all__ = [
@@ -28,6 +35,7 @@ __all__ = [
     "capacity_threshold",
     "cost_curve",
     "expected_loss_decisions",
+    "fraud_by_score_band",
 ]
 
 
@@ -301,16 +309,17 @@ def expected_loss_decisions(y_prob, *, amounts=None, cost_model=None):
 
     With a calibrated fraud probability ``p``, an alert costs ``review + (1 - p) * friction``
     (every alert is reviewed; a genuine one also costs friction) and letting the payment
-    through costs ``p * loss`` (the amount, or the fixed ``fraud_loss``). Flag when the alert
+    through costs ``p * loss`` (its amount, or the fixed ``fraud_loss``). Flag when the alert
     is not dearer::
 
         review + (1 - p) friction <= p loss   <=>   p (loss + friction) >= review + friction
 
-    So each transaction gets its own break-even probability,
-    ``(review + friction) / (loss + friction)``: a large payment is flagged at a lower
-    probability than a small one. The rule is only as good as the probabilities: with a
-    rebalanced or stale model, ``p`` is not a probability of fraud and the rule flags the
-    wrong payments (module 06). The capacity of the team is not taken into account.
+    Each transaction gets its own break-even probability, ``(review + friction) / (loss +
+    friction)``: a large payment is flagged at a lower probability than a small one. One
+    threshold for every payment is the special case where all amounts are equal. The rule
+    is only as good as the probabilities: with a rebalanced or stale model, ``p`` is not a
+    probability of fraud and the rule flags the wrong payments (modules 01 and 06). The
+    team's capacity is not taken into account.
 
     Parameters
     ----------
@@ -333,7 +342,6 @@ def expected_loss_decisions(y_prob, *, amounts=None, cost_model=None):
     >>> expected_loss_decisions([0.07, 0.07, 0.6], amounts=[125.0, 10.0, 10.0], cost_model=CostModel())
     array([ True, False,  True])
     """
-    from course._validation import check_amounts, check_same_length
     from course.metrics.calibration import check_probabilities
 
     cost_model = check_cost_model(cost_model, default=CostModel())
@@ -350,3 +358,75 @@ def expected_loss_decisions(y_prob, *, amounts=None, cost_model=None):
         loss = cost_model.fraud_loss
     friction = cost_model.friction_cost
     return probabilities * (loss + friction) >= cost_model.review_cost + friction
+
+
+def fraud_by_score_band(y_true, y_score, *, bands, amounts=None):
+    """Transactions grouped by score band: how many, how often fraud, and what the frauds are worth.
+
+    Read next to the scores, it answers two questions. Are the scores probabilities
+    (``mean_score`` against ``fraud_rate`` in each band; module 06 does this properly, with
+    intervals)? And, with amounts, what does a transaction of the band put at risk
+    (``fraud_amount_per_transaction``): the number to weigh against the cost of an alert.
+
+    Parameters
+    ----------
+    y_true : array-like of shape (n,)
+        1 for fraud, 0 for genuine.
+    y_score : array-like of shape (n,)
+        Scores (fraud probabilities).
+    bands : array-like of float
+        Increasing band edges; a transaction belongs to ``[edge_i, edge_i+1)``, the last band
+        includes its upper edge. Transactions outside ``[bands[0], bands[-1]]`` are an error.
+    amounts : array-like of shape (n,), default=None
+        Adds ``mean_fraud_amount`` (NaN for a band without fraud) and
+        ``fraud_amount_per_transaction`` (the band's fraud amount over its transactions).
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per band (index: the band as text, e.g. ``"[0.05, 0.1)"``), columns
+        ``transactions``, ``frauds``, ``mean_score``, ``fraud_rate``, and with amounts the two
+        money columns. Empty bands are kept, with NaN rates.
+
+    Examples
+    --------
+    >>> from course.metrics import fraud_by_score_band
+    >>> table = fraud_by_score_band([0, 1, 0, 1], [0.02, 0.04, 0.5, 0.9], bands=[0, 0.1, 1],
+    ...                             amounts=[10.0, 30.0, 20.0, 300.0])
+    >>> print(table[["transactions", "fraud_rate", "mean_fraud_amount", "fraud_amount_per_transaction"]].to_string())
+              transactions  fraud_rate  mean_fraud_amount  fraud_amount_per_transaction
+    band
+    [0, 0.1)             2         0.5               30.0                          15.0
+    [0.1, 1]             2         0.5              300.0                         150.0
+    """
+    labels = check_binary_labels(y_true, require_both=False)
+    scores = check_scores(y_score)
+    check_same_length(y_true=labels, y_score=scores)
+    edges = np.asarray(bands, dtype=np.float64)
+    if edges.ndim != 1 or edges.size < 2 or not np.isfinite(edges).all() or (np.diff(edges) <= 0).any():
+        raise ValueError(f"bands must be at least two increasing, finite edges, got {bands!r}.")
+    if scores.min() < edges[0] or scores.max() > edges[-1]:
+        raise ValueError(
+            f"scores run from {scores.min():.4g} to {scores.max():.4g}, outside the bands "
+            f"[{edges[0]:g}, {edges[-1]:g}]: widen the first or last edge."
+        )
+    band = np.clip(np.searchsorted(edges, scores, side="right") - 1, 0, edges.size - 2)
+    names = [f"[{lo:g}, {hi:g})" for lo, hi in zip(edges[:-2], edges[1:-1])] + [f"[{edges[-2]:g}, {edges[-1]:g}]"]
+    frame = pd.DataFrame({"band": band, "fraud": labels.astype(np.float64), "score": scores})
+    money = amounts is not None
+    if money:
+        values = check_amounts(amounts)
+        check_same_length(y_true=labels, amounts=values)
+        frame["fraud_amount"] = values * labels
+    grouped = frame.groupby("band")
+    table = pd.DataFrame(index=pd.RangeIndex(edges.size - 1))
+    table["transactions"] = grouped.size().reindex(table.index, fill_value=0).astype(np.int64)
+    table["frauds"] = grouped["fraud"].sum().reindex(table.index, fill_value=0).astype(np.int64)
+    table["mean_score"] = grouped["score"].mean().reindex(table.index)
+    table["fraud_rate"] = table["frauds"] / table["transactions"].where(table["transactions"] > 0)
+    if money:
+        fraud_amount = grouped["fraud_amount"].sum().reindex(table.index, fill_value=0.0)
+        table["mean_fraud_amount"] = fraud_amount / table["frauds"].where(table["frauds"] > 0)
+        table["fraud_amount_per_transaction"] = fraud_amount / table["transactions"].where(table["transactions"] > 0)
+    table.index = pd.Index(names, name="band")
+    return table

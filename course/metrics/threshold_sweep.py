@@ -565,7 +565,7 @@ class ThresholdSweep:
 
     @property
     def prevalence(self) -> float:
-        """Share of frauds: the precision of flagging everything, and the no-skill AP."""
+        """Share of frauds: the precision of flagging everything, and the AP of a constant score."""
         return self.n_positives / self._n
 
     def __len__(self):

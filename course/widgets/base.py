@@ -53,8 +53,9 @@ from __future__ import annotations
 
 import base64
 import html
-import io
 import math
+import struct
+import zlib
 from numbers import Integral, Real
 
 import ipywidgets as widgets
@@ -189,17 +190,27 @@ def numbers_html(values, *, explorer, labels=None, formats=None, prefix=""):
     )
 
 
+def _png_chunk(tag, data):
+    return struct.pack(">I", len(data)) + tag + data + struct.pack(">I", zlib.crc32(tag + data) & 0xFFFFFFFF)
+
+
 def png_bytes(rgba, *, compress_level=1):
     """Encode an RGBA pixel buffer (height, width, 4) as PNG bytes (fast, lossless).
 
-    The alpha channel is dropped (the figures are opaque).
+    Written for speed on a slider: the canvas buffer is encoded as it is (RGBA, no copy to
+    drop the alpha channel, which is constant for an opaque figure and costs almost
+    nothing compressed); each row is stored as its difference with the row above (PNG
+    filter "Up": a figure is mostly flat colour, so most bytes become 0) and compressed
+    with zlib's run-length strategy. Several times faster than Pillow's encoder for the
+    same image, at a similar size, which keeps a high-density (2x) figure within an
+    update budget.
 
     Parameters
     ----------
-    rgba : array-like of uint8, shape (height, width, 4)
+    rgba : array-like of uint8, shape (height, width, 4) or (height, width, 3)
         E.g. ``canvas.buffer_rgba()`` of an Agg canvas.
     compress_level : int, default=1
-        zlib level, 0-9: 1 is fast and small enough for a slider.
+        zlib level, 0-9 (with run-length compression the level changes little).
 
     Returns
     -------
@@ -207,16 +218,38 @@ def png_bytes(rgba, *, compress_level=1):
 
     Examples
     --------
+    >>> import io
     >>> import numpy as np
+    >>> from PIL import Image
     >>> from course.widgets.base import png_bytes
-    >>> png_bytes(np.zeros((2, 3, 4), dtype=np.uint8))[:8]
+    >>> pixels = np.zeros((2, 3, 4), dtype=np.uint8)
+    >>> pixels[1, 2] = (255, 128, 0, 255)
+    >>> data = png_bytes(pixels)
+    >>> data[:8]
     b'\\x89PNG\\r\\n\\x1a\\n'
+    >>> np.asarray(Image.open(io.BytesIO(data)))[1, 2].tolist()  # what a browser decodes
+    [255, 128, 0, 255]
     """
-    from PIL import Image  # Pillow is a dependency of matplotlib
-
-    buffer = io.BytesIO()
-    Image.fromarray(np.asarray(rgba)[..., :3]).save(buffer, format="png", compress_level=compress_level)
-    return buffer.getvalue()
+    pixels = np.asarray(rgba)
+    if pixels.ndim != 3 or pixels.shape[2] not in (3, 4) or pixels.dtype != np.uint8:
+        raise ValueError(
+            f"rgba must be uint8 pixels of shape (height, width, 3 or 4), got {pixels.dtype} {pixels.shape}."
+        )
+    height, width = pixels.shape[:2]
+    channels = pixels.shape[2]
+    flat = np.ascontiguousarray(pixels).reshape(height, width * channels)  # no copy for a canvas buffer
+    rows = np.empty((height, 1 + width * channels), dtype=np.uint8)
+    rows[0, 0] = 0  # first row: no filter
+    rows[0, 1:] = flat[0]
+    rows[1:, 0] = 2  # "Up": each byte minus the byte above, modulo 256
+    np.subtract(flat[1:], flat[:-1], out=rows[1:, 1:])
+    compressor = zlib.compressobj(compress_level, zlib.DEFLATED, 15, 9, zlib.Z_RLE)
+    image_data = compressor.compress(rows) + compressor.flush()
+    color_type = 6 if channels == 4 else 2  # 8-bit RGBA or RGB, no interlace
+    header = struct.pack(">IIBBBBB", width, height, 8, color_type, 0, 0, 0)
+    return (
+        b"\x89PNG\r\n\x1a\n" + _png_chunk(b"IHDR", header) + _png_chunk(b"IDAT", image_data) + _png_chunk(b"IEND", b"")
+    )
 
 
 class Explorer:
@@ -229,14 +262,23 @@ class Explorer:
     figsize : (float, float), default=(9.6, 3.0)
         Figure size in inches; small figures render fast.
     dpi : int, default=72
-        Resolution of the PNG.
+        Dots per inch *on screen*: the figure is shown ``figsize * dpi`` CSS pixels wide.
+    pixel_ratio : int, default=2
+        The PNG holds ``pixel_ratio`` image pixels per CSS pixel and is scaled down by the
+        browser, so that lines and text stay sharp on high-density screens (most laptops and
+        phones have 2 device pixels per CSS pixel). 1 renders at screen size (faster,
+        blurry on such screens).
 
     Attributes
     ----------
     figure : matplotlib.figure.Figure
-        The Agg figure, built once by ``_build_figure``.
+        The Agg figure, built once by ``_build_figure``, at ``dpi * pixel_ratio``.
     image : ipywidgets.Image
-        The rendered figure (PNG bytes in ``image.value``).
+        The rendered figure (PNG bytes in ``image.value``), its CSS width set to
+        ``css_width`` pixels (at most the width of the page).
+    css_width : int
+        The figure's width on screen, ``figsize[0] * dpi`` CSS pixels (the PNG holds
+        ``pixel_ratio`` times as many).
     numbers : ipywidgets.HTML
         The numbers panel.
     controls : list of ipywidgets
@@ -276,15 +318,23 @@ class Explorer:
     labels: dict = {}
     formats: dict = {}
 
-    def __init__(self, controls, *, figsize=(9.6, 3.0), dpi=72):
+    def __init__(self, controls, *, figsize=(9.6, 3.0), dpi=72, pixel_ratio=2):
         self.controls = list(controls)
-        self.figure = Figure(figsize=figsize, dpi=dpi)
+        if isinstance(pixel_ratio, bool) or not isinstance(pixel_ratio, Integral) or not 1 <= pixel_ratio <= 4:
+            raise ValueError(
+                f"pixel_ratio must be an int from 1 to 4 (image pixels per screen pixel), got {pixel_ratio!r}."
+            )
+        self.pixel_ratio = int(pixel_ratio)
+        self.figure = Figure(figsize=figsize, dpi=dpi * self.pixel_ratio)
         FigureCanvasAgg(self.figure)
         self._animated = []
         self._background = None
         self._build_figure(self.figure)
         self.figure.tight_layout(pad=0.6)
-        self.image = widgets.Image(format="png")
+        self.css_width = round(figsize[0] * dpi)  # the figure's width on screen, in CSS pixels
+        self.image = widgets.Image(
+            format="png", layout=widgets.Layout(width=f"{self.css_width}px", max_width="100%", height="auto")
+        )
         self.numbers = widgets.HTML()
         self.displayed = {}
         self.error = None
@@ -390,7 +440,8 @@ class Explorer:
         alt = html.escape(f"{type(self).__name__}: {summary}", quote=True)
         return (
             '<figure class="hsml-explorer-static">'
-            f'<img alt="{alt}" src="data:image/png;base64,{picture}" style="max-width:100%">'
+            f'<img alt="{alt}" src="data:image/png;base64,{picture}" width="{self.css_width}" '
+            'style="max-width:100%;height:auto">'
             f"<figcaption>{self.numbers.value}<p><em>A picture of the explorer at its first position: "
             "run the notebook to move it.</em></p></figcaption></figure>"
         )

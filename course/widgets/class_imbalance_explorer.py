@@ -1,4 +1,4 @@
-"""Move the undersampling rate: ranking metrics stay nearly flat, probabilities climb."""
+"""Move the undersampling rate: ROC-AUC stays flat, the top of the ranking slips, probabilities climb."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ __all__ = ["ImbalanceExplorer"]
 
 
 class ImbalanceExplorer(Explorer):
-    """An undersampling slider: ranking metrics barely move, predicted fraud rates climb.
+    """An undersampling slider: ROC-AUC barely moves, AP and precision@k slip, predicted fraud rates climb.
 
     Each slider position is a model trained with a share ``beta`` of the genuine
     transactions kept (all frauds kept), scored on the same untouched test period. The
@@ -93,7 +93,7 @@ class ImbalanceExplorer(Explorer):
         self.k = k
         self.labels = {
             **type(self).labels,
-            "precision_at_k": f"Precision@{k}",
+            "precision_at_k": f"Precision@{k} (test period)",
             "flagged": f"Flagged at {threshold:g}",
             "flagged_corrected": f"Flagged at {threshold:g} (corrected)",
         }
@@ -134,7 +134,7 @@ class ImbalanceExplorer(Explorer):
         ):
             ax_rank.plot(betas, self._series(name), marker="o", markersize=3, label=label)
         ax_rank.set_ylim(0, 1.02)
-        ax_rank.set_title("Ranking: nearly flat", fontsize="small")
+        ax_rank.set_title("Ranking: ROC-AUC flat, the top slips", fontsize="small")
         ax_proba.plot(
             betas, self._series("mean_predicted"), marker="o", markersize=3, color="C3", label="mean predicted"
         )

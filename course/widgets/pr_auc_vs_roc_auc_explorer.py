@@ -18,8 +18,10 @@ class BaseRateExplorer(Explorer):
 
     The same model scores are evaluated on nested subsamples of the data at other fraud
     prevalences (see :class:`PrevalenceSampler`). Grey curves show the full data; coloured
-    curves the chosen prevalence; the dashed line of the PR panel is the no-skill level
-    (= prevalence). Every slider position is computed when the explorer is built, so a
+    curves the chosen prevalence; the dashed line of the PR panel is the precision of a
+    constant score (= prevalence). The numbers give two no-skill levels of average
+    precision: a constant score's (exactly the prevalence) and random scores' expected AP,
+    higher when the sample holds few frauds. Every slider position is computed when the explorer is built, so a
     move only looks up and blits.
 
     Parameters
@@ -54,13 +56,15 @@ class BaseRateExplorer(Explorer):
         "natural_prevalence": "Prevalence (full data)",
         "roc_auc": "ROC-AUC",
         "average_precision": "Average precision",
-        "no_skill_average_precision": "No-skill AP (= prevalence)",
+        "constant_score_average_precision": "AP of a constant score (= prevalence)",
+        "random_scores_average_precision": "AP of random scores (expected)",
     }
     formats = {
         "prevalence": "{:.2%}",
         "target_prevalence": "{:.2%}",
         "natural_prevalence": "{:.2%}",
-        "no_skill_average_precision": "{:.4f}",
+        "constant_score_average_precision": "{:.5f}",
+        "random_scores_average_precision": "{:.5f}",
     }
 
     def __init__(self, y_true, y_score, *, seed, prevalences=None, max_points=2000):
@@ -103,8 +107,8 @@ class BaseRateExplorer(Explorer):
             display.line_.set_label("full data")
         self.roc_line = self._animate(ax_roc.plot([], [], color="C0", label="this prevalence")[0])
         self.pr_line = self._animate(ax_pr.plot([], [], color="C0", drawstyle="steps-post", label="this prevalence")[0])
-        self.no_skill_line = self._animate(
-            ax_pr.axhline(np.nan, color="k", linestyle="--", linewidth=1, label="no skill (= prevalence)")
+        self.constant_score_line = self._animate(
+            ax_pr.axhline(np.nan, color="k", linestyle="--", linewidth=1, label="constant score (= prevalence)")
         )
         for ax, title in ((ax_roc, "ROC"), (ax_pr, "Precision-recall")):
             ax.set_title(title, fontsize="small")
@@ -121,5 +125,5 @@ class BaseRateExplorer(Explorer):
         curves = self._curves
         self.roc_line.set_data(curves["fpr"], curves["tpr"])
         self.pr_line.set_data(curves["recall"], curves["precision"])
-        level = values["no_skill_average_precision"]
-        self.no_skill_line.set_ydata([level, level])
+        level = values["constant_score_average_precision"]
+        self.constant_score_line.set_ydata([level, level])

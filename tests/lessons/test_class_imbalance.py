@@ -5,6 +5,7 @@ import pytest
 from sklearn.metrics import average_precision_score, roc_auc_score
 
 from course.lessons.class_imbalance import (
+    LEAK_EVALUATIONS,
     STRATEGIES,
     KeepShareOfGenuines,
     compare_strategies,
@@ -173,19 +174,40 @@ def test_compare_strategies_rejects_bad_input(split):
         compare_strategies(X_train, y_train, X_test, y_test, strategies=[])
 
 
-def test_smote_before_the_split_flatters_the_score():
+def test_smote_before_the_split_compared_like_with_like():
     X, y = _data(5_000, 0.03, seed=2, shift=1.0)
-    table = resampling_leak_comparison(X, y, test_size=0.3, smote_ratio=0.3, k=30, seed=3)
-    leaky, real_rows, honest = table.index
-    assert leaky.startswith("leaky") and honest.startswith("honest")
-    assert table.loc[leaky, "synthetic_test_rows"] > 0
-    assert table.loc[honest, "synthetic_test_rows"] == 0
-    # the leaky test set is full of synthetic frauds: a far higher fraud rate and score
-    assert table.loc[leaky, "fraud_rate"] > 5 * table.loc[honest, "fraud_rate"]
-    assert table.loc[leaky, "average_precision"] > table.loc[honest, "average_precision"] + 0.2
-    assert table.loc[real_rows, "test_rows"] + table.loc[leaky, "synthetic_test_rows"] == table.loc[leaky, "test_rows"]
-    again = resampling_leak_comparison(X, y, test_size=0.3, smote_ratio=0.3, k=30, seed=3)
-    assert again.equals(table)
+    leak = resampling_leak_comparison(X, y, test_size=0.3, smote_ratio=0.3, seed=3)
+    table = leak.table
+    reported, weighted, real_rows, honest = LEAK_EVALUATIONS
+    assert table.index.tolist() == list(LEAK_EVALUATIONS)
+    assert table.loc[reported, "synthetic_test_rows"] > 0 and table.loc[honest, "synthetic_test_rows"] == 0
+    # the leaky test set is full of synthetic frauds: a far higher fraud rate and a flattering AP
+    assert table.loc[reported, "fraud_rate"] > 5 * table.loc[honest, "fraud_rate"]
+    assert table.loc[reported, "average_precision"] > table.loc[honest, "average_precision"] + 0.2
+    # weighted to the real rate, the same test set is read at the honest one's prevalence
+    assert table.loc[weighted, "fraud_rate"] == pytest.approx(table.loc[honest, "fraud_rate"])
+    assert table.loc[weighted, "average_precision"] < table.loc[reported, "average_precision"]
+    assert table.loc[weighted, "roc_auc"] == pytest.approx(table.loc[reported, "roc_auc"])  # weights do not move it
+    # both recipes are judged on the same real rows
+    assert table.loc[real_rows, "test_rows"] == table.loc[honest, "test_rows"] == leak.test_index.size
+    assert (
+        table.loc[real_rows, "test_rows"] + table.loc[reported, "synthetic_test_rows"]
+        == table.loc[reported, "test_rows"]
+    )
+    np.testing.assert_array_equal(leak.y_test, y[leak.test_index])
+    assert table.loc[real_rows, "average_precision"] == pytest.approx(
+        average_precision_score(leak.y_test, leak.scores["leaky"])
+    )
+    assert table.loc[honest, "average_precision"] == pytest.approx(
+        average_precision_score(leak.y_test, leak.scores["honest"])
+    )
+    # the mechanism: the leaky training set holds near-copies of the test frauds
+    mechanism = leak.mechanism
+    assert mechanism["median_distance_leaky"] < 0.5 * mechanism["median_distance_honest"]
+    assert mechanism["test_frauds_closer_in_leaky"] > 0.9
+    assert 0 < mechanism["synthetic_next_to_a_test_fraud"] < 1
+    again = resampling_leak_comparison(X, y, test_size=0.3, smote_ratio=0.3, seed=3)
+    assert again.table.equals(table)
     with pytest.raises(ValueError, match="test_size"):
         resampling_leak_comparison(X, y, test_size=1.0)
 
@@ -243,6 +265,16 @@ def test_keep_share_of_genuines_keeps_at_least_one():
     assert repr(KeepShareOfGenuines(0.25)) == "KeepShareOfGenuines(beta=0.25)"
     with pytest.raises(ValueError, match="beta"):
         KeepShareOfGenuines(2)
+
+
+def test_a_flexible_model_exploits_the_near_copies_a_linear_one_barely():
+    # what module 01 says: gradient-boosted trees memorise the synthetic neighbours of the test frauds
+    X, y = _data(6_000, 0.03, seed=0, shift=1.0)
+    _, _, real_rows, honest = LEAK_EVALUATIONS
+    trees = resampling_leak_comparison(X, y, kind="hgb", smote_ratio=0.3, seed=0).table["average_precision"]
+    linear = resampling_leak_comparison(X, y, kind="logreg", smote_ratio=0.3, seed=0).table["average_precision"]
+    assert trees[real_rows] > trees[honest] + 0.1
+    assert abs(linear[real_rows] - linear[honest]) < 0.02
 
 
 @pytest.mark.parametrize("seed", [-1, 1.5, True, "0", None])

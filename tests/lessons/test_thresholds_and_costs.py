@@ -249,3 +249,59 @@ def test_operating_points_by_period_checks_its_input(data):
         operating_points_by_period(y, score, timestamps=stamps, threshold=0.5, cost_model=MODEL)
     with pytest.raises(ValueError, match="datetimes"):
         operating_points_by_period(y, score, timestamps=np.arange(len(y)), threshold=0.5)
+
+
+def test_decision_rule_gaps_price_each_rule_and_bootstrap_the_difference():
+    from course.lessons.thresholds_and_costs import decision_costs, decision_rule_gaps
+    from course.metrics import DayBootstrap, expected_loss_decisions
+
+    rng = np.random.default_rng(3)
+    n = 3_000
+    days = rng.integers(0, 15, n)
+    y = (rng.random(n) < 0.03).astype(int)
+    p = np.clip(0.03 + 0.4 * y + rng.normal(0, 0.08, n), 0, 1)
+    amounts = rng.gamma(2.0, 60.0, n)
+    model = CostModel(review_cost=3.0, friction_cost=5.0)
+    rules = {
+        "threshold 0.2": p >= 0.2,
+        "expected loss": expected_loss_decisions(p, amounts=amounts, cost_model=model),
+    }
+    table = decision_rule_gaps(y, rules, amounts=amounts, days=days, cost_model=model, n_resamples=40, seed=1)
+    for name, flags in rules.items():
+        money = decision_costs(y, flags.astype(int), amounts=amounts, cost_model=model)
+        assert table.loc[name, "expected_cost"] == pytest.approx(money["expected_cost"])
+        assert table.loc[name, "alerts"] == money["alerts"]
+        assert table.loc[name, "frauds_caught"] == money["true_positives"]
+    assert (
+        np.isnan(table.loc["threshold 0.2", "cost_difference"]) and table.loc["threshold 0.2", "inside_noise"] is None
+    )
+    gap = table.loc["expected loss"]
+    assert gap["cost_difference"] == pytest.approx(
+        table.loc["expected loss", "expected_cost"] - table.loc["threshold 0.2", "expected_cost"]
+    )
+    # the interval equals the one from recomputing the costs on the resampled rows
+    boot = DayBootstrap(days, n_resamples=40, seed=1)
+    draws = []
+    for r in range(40):
+        rows = boot.rows(r)
+        cost = [
+            decision_costs(y[rows], rules[name][rows].astype(int), amounts=amounts[rows], cost_model=model)[
+                "expected_cost"
+            ]
+            for name in ("expected loss", "threshold 0.2")
+        ]
+        draws.append(cost[0] - cost[1])
+    assert gap["low"] == pytest.approx(np.quantile(draws, 0.025)) and gap["high"] == pytest.approx(
+        np.quantile(draws, 0.975)
+    )
+    assert gap["inside_noise"] == bool(gap["low"] <= 0 <= gap["high"])
+    alerts_draws = [
+        rules["expected loss"][boot.rows(r)].sum() - rules["threshold 0.2"][boot.rows(r)].sum() for r in range(40)
+    ]
+    assert gap["alerts_difference"] == rules["expected loss"].sum() - rules["threshold 0.2"].sum()
+    assert gap["alerts_low"] == pytest.approx(np.quantile(alerts_draws, 0.025))
+    assert gap["alerts_high"] == pytest.approx(np.quantile(alerts_draws, 0.975))
+    with pytest.raises(ValueError, match="reference"):
+        decision_rule_gaps(y, rules, amounts=amounts, days=days, reference="nope")
+    with pytest.raises(ValueError, match="non-empty dict"):
+        decision_rule_gaps(y, {}, amounts=amounts, days=days)

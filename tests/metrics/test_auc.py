@@ -146,6 +146,62 @@ def test_daily_precision_at_k_input_checks():
         daily_precision_at_k([0, 1], [0.1, np.nan], days=[1, 1], k=1)
 
 
+def _ap_of_ranking(labels_in_rank_order):
+    """Average precision of a ranking without ties: mean over frauds of the precision at their rank."""
+    labels = np.asarray(labels_in_rank_order, dtype=float)
+    ranks = np.arange(1, labels.shape[-1] + 1)
+    precision = np.cumsum(labels, axis=-1) / ranks
+    return (precision * labels).sum(axis=-1) / labels.sum(axis=-1)
+
+
+def test_expected_random_average_precision_equals_the_mean_over_every_order():
+    import itertools
+
+    from course.metrics import expected_random_average_precision
+
+    assert _ap_of_ranking([0, 1, 1, 0]) == pytest.approx(average_precision_score([0, 1, 1, 0], [4, 3, 2, 1]))
+    for labels in ([1, 0, 1, 0], [1, 0, 0, 0, 0], [1, 1, 0, 0, 0, 0], [1, 1, 1, 0, 0]):
+        orders = np.array(sorted(set(itertools.permutations(labels))))
+        assert expected_random_average_precision(sum(labels), len(labels)) == pytest.approx(
+            _ap_of_ranking(orders).mean(), abs=1e-12
+        )
+
+
+def test_expected_random_average_precision_is_above_the_prevalence_and_converges():
+    from course.metrics import expected_random_average_precision
+
+    # the issue's figures: 5 frauds in 2,000 -> about 0.0061, not the prevalence 0.0025
+    assert expected_random_average_precision(5, 2_000) == pytest.approx(0.00608, abs=1e-5)
+    rng = np.random.default_rng(0)
+    positions = np.argpartition(rng.random((10_000, 2_000)), 5, axis=1)[:, :5]  # 5 frauds at random places
+    rankings = np.zeros((10_000, 2_000))
+    np.put_along_axis(rankings, positions, 1.0, axis=1)
+    simulated = _ap_of_ranking(rankings).mean()
+    assert simulated == pytest.approx(expected_random_average_precision(5, 2_000), rel=0.08)  # about 4 standard errors
+    ratios = [expected_random_average_precision(p, 100 * p) / 0.01 for p in (5, 50, 500, 5_000)]
+    assert all(a > b > 1 for a, b in zip(ratios, ratios[1:]))
+    assert ratios[-1] < 1.003
+    # a constant score gets the prevalence exactly
+    y = np.r_[np.ones(5), np.zeros(1_995)]
+    assert average_precision_score(y, np.zeros(2_000)) == pytest.approx(5 / 2_000)
+
+
+@pytest.mark.parametrize(
+    "args, error, message",
+    [
+        ((0, 10), ValueError, "n_frauds"),
+        ((11, 10), ValueError, "cannot exceed"),
+        ((1.5, 10), TypeError, "n_frauds"),
+        ((1, True), TypeError, "bool"),
+    ],
+)
+def test_expected_random_average_precision_checks_its_counts(args, error, message):
+    from course.metrics import expected_random_average_precision
+
+    with pytest.raises(error, match=message):
+        expected_random_average_precision(*args)
+
+
 def test_pairwise_refuses_more_pairs_than_useful_before_allocating():
     with pytest.raises(ValueError, match=r"n_pairs=1,000,000,000,000 is more than 100,000,000 pairs"):
         pairwise_roc_auc([0, 1, 0, 1], [0.1, 0.9, 0.2, 0.3], n_pairs=10**12, seed=0)

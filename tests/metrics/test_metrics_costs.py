@@ -149,6 +149,87 @@ def test_capacity_threshold_needs_timestamps_and_a_positive_capacity():
         capacity_threshold(sweep, -1)
 
 
+def test_expected_loss_decisions_flags_at_each_amounts_break_even():
+    from course.metrics import expected_loss_decisions
+
+    model = CostModel(review_cost=3.0, friction_cost=5.0)
+    # break-even (3 + 5) / (amount + 5): 0.0615 for 125, 0.5333 for 10, 0.0762 for 100
+    flags = expected_loss_decisions(
+        [0.07, 0.07, 0.6, 0.08, 0.07], amounts=[125.0, 10.0, 10.0, 100.0, 100.0], cost_model=model
+    )
+    assert flags.tolist() == [True, False, True, True, False]
+    assert flags.dtype == bool
+    # with a fixed loss of 75: one break-even for all, (3 + 5) / 80 = 0.1
+    fixed = CostModel(review_cost=3.0, friction_cost=5.0, fraud_loss=75.0)
+    assert expected_loss_decisions([0.09, 0.1, 0.5], cost_model=fixed).tolist() == [False, True, True]
+
+
+def test_expected_loss_decisions_minimise_the_expected_cost_of_each_transaction():
+    from course.metrics import expected_loss_decisions
+
+    rng = np.random.default_rng(2)
+    p, amounts = rng.random(2_000), rng.gamma(2.0, 60.0, 2_000)
+    model = CostModel(review_cost=2.0, friction_cost=7.0)
+    flags = expected_loss_decisions(p, amounts=amounts, cost_model=model)
+    cost_if_flagged = model.review_cost + (1 - p) * model.friction_cost
+    cost_if_passed = p * amounts
+    chosen = np.where(flags, cost_if_flagged, cost_if_passed)
+    assert np.all(chosen <= np.minimum(cost_if_flagged, cost_if_passed) + 1e-12)
+    # so no single threshold has a lower expected cost on calibrated probabilities
+    for t in np.linspace(0, 1, 41):
+        single = np.where(p >= t, cost_if_flagged, cost_if_passed)
+        assert chosen.sum() <= single.sum() + 1e-9
+
+
+@pytest.mark.parametrize(
+    "call, message",
+    [
+        (lambda f: f([0.1, 0.2], cost_model=CostModel()), "amounts"),
+        (lambda f: f([0.1, 0.2], amounts=[1.0], cost_model=CostModel()), "one value"),
+        (lambda f: f([0.1, 2.0], amounts=[1.0, 1.0]), "between 0 and 1"),
+        (lambda f: f([0.1, np.nan], amounts=[1.0, 1.0]), "NaN"),
+        (lambda f: f([0.1], amounts=[-1.0]), "negative"),
+    ],
+)
+def test_expected_loss_decisions_reject_bad_input(call, message):
+    from course.metrics import expected_loss_decisions
+
+    with pytest.raises(ValueError, match=message):
+        call(expected_loss_decisions)
+    with pytest.raises(TypeError, match="CostModel"):
+        expected_loss_decisions([0.1], amounts=[1.0], cost_model={"review_cost": 1})
+
+
+def test_fraud_by_score_band_counts_rates_and_money():
+    from course.metrics import fraud_by_score_band
+
+    y = [0, 1, 0, 0, 1, 1]
+    score = [0.01, 0.04, 0.05, 0.2, 0.6, 1.0]
+    amounts = [10.0, 20.0, 30.0, 40.0, 300.0, 100.0]
+    table = fraud_by_score_band(y, score, bands=[0, 0.05, 0.5, 1], amounts=amounts)
+    assert table.index.tolist() == ["[0, 0.05)", "[0.05, 0.5)", "[0.5, 1]"]
+    assert table["transactions"].tolist() == [2, 2, 2]  # 0.05 opens the second band, 1.0 closes the last
+    assert table["frauds"].tolist() == [1, 0, 2]
+    assert table["fraud_rate"].tolist() == [0.5, 0.0, 1.0]
+    assert table["mean_score"].tolist() == pytest.approx([0.025, 0.125, 0.8])
+    assert table["mean_fraud_amount"].iloc[0] == 20.0 and np.isnan(table["mean_fraud_amount"].iloc[1])
+    assert table["fraud_amount_per_transaction"].tolist() == [10.0, 0.0, 200.0]
+    without_money = fraud_by_score_band(y, score, bands=[0, 0.5, 1.5, 2])
+    assert "mean_fraud_amount" not in without_money
+    assert without_money["transactions"].tolist() == [4, 2, 0] and np.isnan(without_money["fraud_rate"].iloc[2])
+
+
+def test_fraud_by_score_band_rejects_bad_bands():
+    from course.metrics import fraud_by_score_band
+
+    with pytest.raises(ValueError, match="increasing"):
+        fraud_by_score_band([0, 1], [0.1, 0.2], bands=[0, 0.5, 0.5, 1])
+    with pytest.raises(ValueError, match="outside the bands"):
+        fraud_by_score_band([0, 1], [0.1, 0.9], bands=[0, 0.5])
+    with pytest.raises(ValueError, match="one value per transaction"):
+        fraud_by_score_band([0, 1], [0.1, 0.2], bands=[0, 1], amounts=[1.0])
+
+
 def test_a_cost_model_that_is_not_one_is_a_clear_type_error():
     sweep = ThresholdSweep([0, 1, 0, 1], [0.1, 0.9, 0.2, 0.7], amounts=[5.0, 10.0, 5.0, 20.0])
     for call in (

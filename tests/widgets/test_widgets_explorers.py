@@ -8,7 +8,14 @@ import pandas as pd
 import pytest
 
 from course.lessons.pr_auc_vs_roc_auc import base_rate_numbers
-from course.metrics import CostModel, PrevalenceSampler, ThresholdSweep, capacity_threshold, least_cost_threshold
+from course.metrics import (
+    CostModel,
+    PrevalenceSampler,
+    ThresholdSweep,
+    capacity_threshold,
+    expected_random_average_precision,
+    least_cost_threshold,
+)
 from course.widgets import BaseRateExplorer, Explorer, ThresholdExplorer
 from course.widgets.base import format_value
 
@@ -183,7 +190,11 @@ def test_base_rate_numbers_equal_a_fresh_sweep_of_the_subsample():
     assert numbers["roc_auc"] == pytest.approx(fresh.roc_auc(), rel=1e-12)
     assert numbers["average_precision"] == pytest.approx(fresh.average_precision(), rel=1e-12)
     realized = mask[y == 1].sum() / mask.sum()
-    assert numbers["no_skill_average_precision"] == numbers["prevalence"] == pytest.approx(realized)
+    assert numbers["constant_score_average_precision"] == numbers["prevalence"] == pytest.approx(realized)
+    # random scores: the exact expectation, above the prevalence with few frauds
+    random_ap = expected_random_average_precision(int(y[mask].sum()), int(mask.sum()))
+    assert numbers["random_scores_average_precision"] == pytest.approx(random_ap, rel=1e-12)
+    assert numbers["random_scores_average_precision"] > numbers["prevalence"]
     assert curves["fpr"].size <= 500
 
 
@@ -198,7 +209,7 @@ def test_base_rate_explorer_roc_stays_pr_falls():
         shown[p] = dict(explorer.displayed)
         in_html = html_values(explorer.numbers.value)
         assert float(in_html["average_precision"]) == shown[p]["average_precision"]
-        np.testing.assert_allclose(explorer.no_skill_line.get_ydata(), shown[p]["prevalence"])
+        np.testing.assert_allclose(explorer.constant_score_line.get_ydata(), shown[p]["prevalence"])
     assert abs(shown[0.01]["roc_auc"] - shown[0.2]["roc_auc"]) < 0.05
     assert shown[0.01]["average_precision"] < shown[0.05]["average_precision"] < shown[0.2]["average_precision"]
     assert shown[0.01]["prevalence"] == pytest.approx(0.01, rel=0.05)
@@ -248,3 +259,38 @@ def test_explorer_base_blits_reports_errors_and_formats():
     explorer.update()
     assert explorer._background is not background
     assert format_value(True) == "yes" and format_value(None) == "n/a" and format_value(float("inf")) == "∞"
+
+
+def test_explorer_renders_for_high_density_screens_and_the_browser_scales_it_down():
+    import io
+
+    from PIL import Image
+
+    explorer = SquareExplorer()  # figsize (3, 2) at 72 dpi: 216 x 144 CSS pixels
+    image = Image.open(io.BytesIO(bytes(explorer.image.value)))
+    assert image.size == (2 * 216, 2 * 144)  # twice the pixels...
+    assert explorer.image.layout.width == "216px"  # ...shown at the figure's size
+    assert explorer.image.layout.max_width == "100%"
+    assert explorer.pixel_ratio == 2 and explorer.figure.dpi == 144
+    assert 'width="216"' in explorer.static_html()  # a static page scales the picture down too
+    for bad in (0, 5, 1.5, True):
+        with pytest.raises(ValueError, match="pixel_ratio"):
+            Explorer(controls=[], pixel_ratio=bad)
+
+
+def test_png_bytes_decode_to_the_same_pixels():
+    import io
+
+    from PIL import Image
+
+    from course.widgets.base import png_bytes
+
+    rng = np.random.default_rng(0)
+    for shape in [(1, 1, 4), (3, 5, 4), (40, 30, 3), (100, 64, 4)]:
+        pixels = rng.integers(0, 256, shape, dtype=np.uint8)
+        decoded = np.asarray(Image.open(io.BytesIO(png_bytes(pixels))))
+        np.testing.assert_array_equal(decoded, pixels)
+    flat = np.full((200, 300, 4), 255, dtype=np.uint8)  # a blank figure compresses to almost nothing
+    assert len(png_bytes(flat)) < 2_000
+    with pytest.raises(ValueError, match="uint8 pixels"):
+        png_bytes(np.zeros((2, 2), dtype=np.uint8))
