@@ -143,6 +143,13 @@ WRONG_ANSWERS = {
             "card_precision_b = metrics.daily_precision_at_k(y, df['score_b'], days=df['day'], k=BUDGET)\n"
             "ship = 'A' if card_precision_a > card_precision_b else 'B'"
         ),
+        "the course's card precision with the removal switched off": (
+            "card_precision_a = metrics.card_precision_at_k(y, df['score_a'], card_ids=df['customer_id'],\n"
+            "                                               days=df['day'], k=BUDGET, remove_detected_cards=False)\n"
+            "card_precision_b = metrics.card_precision_at_k(y, df['score_b'], card_ids=df['customer_id'],\n"
+            "                                               days=df['day'], k=BUDGET, remove_detected_cards=False)\n"
+            "ship = 'A' if card_precision_a > card_precision_b else 'B'"
+        ),
         "ship the model with the higher ROC-AUC": (
             _daily_card_precision(remove_found=True)
             + "ship = 'A' if roc_auc_score(y, df['score_a']) > roc_auc_score(y, df['score_b']) else 'B'"
@@ -269,6 +276,13 @@ RIGHT_ANSWERS = {
         ),
     },
     "02-ship-answer": {
+        "the course's card precision@k, whose default is the Handbook's removal": (
+            "card_precision_a = metrics.card_precision_at_k(y, df['score_a'], card_ids=df['customer_id'],\n"
+            "                                               days=df['day'], k=BUDGET)\n"
+            "card_precision_b = metrics.card_precision_at_k(y, df['score_b'], card_ids=df['customer_id'],\n"
+            "                                               days=df['day'], k=BUDGET)\n"
+            "ship = 'A' if card_precision_a > card_precision_b else 'B'"
+        ),
         "day by day with the course's precision_at_k, found cards removed": (
             _daily_card_precision(remove_found=True) + "ship = 'A' if card_precision_a > card_precision_b else 'B'"
         ),
