@@ -244,10 +244,21 @@ def _first_sentence(text):
     return sentence[:200]
 
 
+_NOTEBOOK_HREF = re.compile(r'href="(?![a-z]+:)([^"#]+)\.ipynb')
+
+
 def add_alt_text(nb):
-    """Give every image output an alt text (MyST-NB reads ``mystnb.image.alt`` from the cell)."""
+    """Give every image output an alt text (MyST-NB reads ``mystnb.image.alt`` from the cell).
+
+    Also points the links that HTML outputs make to notebooks (``progress()`` links the next
+    exercise) at the pages the site makes of them.
+    """
     previous_text = ""
     for cell in nb.cells:
+        for output in cell.get("outputs", []):
+            data = output.get("data", {})
+            if "text/html" in data:
+                data["text/html"] = _NOTEBOOK_HREF.sub(r'href="\1.html', data["text/html"])
         if cell.cell_type == "markdown":
             previous_text = cell.source
             continue
