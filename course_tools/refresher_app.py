@@ -44,6 +44,12 @@ function hsmlLabelWidgets() {
       img.setAttribute('alt', 'Charts of ' + name + ' at its current settings; its numbers are listed below.');
     }
   });
+  // a wide table or text that scrolls sideways must be reachable by keyboard
+  document.querySelectorAll('.jp-RenderedHTMLCommon, .jp-OutputArea-output').forEach((region) => {
+    if (region.scrollWidth > region.clientWidth && !region.hasAttribute('tabindex')) {
+      region.setAttribute('tabindex', '0');
+    }
+  });
 }
 hsmlLabelWidgets();
 new MutationObserver(hsmlLabelWidgets).observe(document.body, {childList: true, subtree: true});

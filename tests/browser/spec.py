@@ -261,13 +261,15 @@ EXERCISES = {
         setup_cells=("self-paced-imports", "01-setup"),
         answer_cell="01-baseline-answer",
         answer=(
-            "def flag_nothing_report(y_true, amounts):\n"
+            "def decision_report(y_true, y_pred, amounts):\n"
             "    frauds = np.asarray(y_true) == 1\n"
+            "    flagged = np.asarray(y_pred) == 1\n"
+            "    amounts = np.asarray(amounts, dtype=float)\n"
             "    return {\n"
-            '        "accuracy": float(1 - frauds.mean()),\n'
-            '        "recall": 0.0,\n'
-            '        "frauds_missed": int(frauds.sum()),\n'
-            '        "fraud_amount_missed": float(np.asarray(amounts, dtype=float)[frauds].sum()),\n'
+            '        "accuracy": float((frauds == flagged).mean()),\n'
+            '        "recall": float((frauds & flagged).sum() / frauds.sum()),\n'
+            '        "frauds_missed": int((frauds & ~flagged).sum()),\n'
+            '        "fraud_amount_missed": float(amounts[frauds & ~flagged].sum()),\n'
             "    }\n"
         ),
         check_cell="01-baseline-tests",
