@@ -153,6 +153,27 @@ def _section(sections, prefix):
     return None
 
 
+def _coalesced(outputs):
+    """Merge consecutive stream outputs of the same stream, as Jupyter shows them.
+
+    A kernel may send one cell's prints as one message or as several, depending on timing: the
+    quote must not depend on that.
+    """
+    merged = []
+    for output in outputs:
+        previous = merged[-1] if merged else None
+        if (
+            output.get("output_type") == "stream"
+            and previous is not None
+            and previous.get("output_type") == "stream"
+            and previous.get("name") == output.get("name")
+        ):
+            merged[-1] = {**previous, "text": previous.get("text", "") + output.get("text", "")}
+        else:
+            merged.append(output)
+    return merged
+
+
 def _quoted_output(output):
     """One output as MyST: a table stays a table (its HTML), text stays text."""
     if output.get("output_type") == "stream":
@@ -206,7 +227,7 @@ def refresher_markdown(nb, name):
         if cell.cell_type == "markdown":
             formulas.append(cell.source.strip())
         else:
-            quoted = [q for q in (_quoted_output(o) for o in cell.get("outputs", [])) if q]
+            quoted = [q for q in (_quoted_output(o) for o in _coalesced(cell.get("outputs", []))) if q]
             if not quoted:
                 raise SiteError(f"{name}.ipynb: a cell tagged '{REFRESHER_TAG}' printed nothing to quote.")
             numbers += quoted

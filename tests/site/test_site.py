@@ -68,6 +68,22 @@ def test_refresher_needs_its_parts():
     assert "It matters." in text and "Say it in money." in text and "```text\n1\n```" in text
 
 
+def test_refresher_quotes_prints_split_over_several_messages_as_one_block():
+    nb = nbformat.v4.new_notebook(
+        cells=[
+            nbformat.v4.new_markdown_cell("# T\n\n## Take-away\n\nIt matters."),
+            nbformat.v4.new_markdown_cell("## Interview angle\n\nSay it."),
+        ]
+    )
+    cell = nbformat.v4.new_code_cell("print(1); print(2)", metadata={"tags": [REFRESHER_TAG]})
+    cell.outputs = [
+        nbformat.v4.new_output("stream", name="stdout", text="1\n"),
+        nbformat.v4.new_output("stream", name="stdout", text="2\n"),
+    ]
+    nb.cells.append(cell)
+    assert "```text\n1\n2\n```" in refresher_markdown(nb, "99_x")
+
+
 def test_a_cell_error_is_named():
     cell = nbformat.v4.new_code_cell("1 / 0")
     cell.outputs = [nbformat.v4.new_output("error", ename="ZeroDivisionError", evalue="", traceback=[])]
