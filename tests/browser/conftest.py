@@ -6,7 +6,11 @@
   Chromium, every browser test is SKIPPED with the reason and how to enable them.
 - Server and browser are started once (module scope: all browser tests live in
   ``test_browser_notebooks.py``, so they are stopped before the rest of the suite runs)
-  and always stopped, also when a test fails.
+  and always stopped, also when a test fails. Chromium starts while the server boots.
+- JupyterLab's front end is loaded ONCE, in one tab (``lab_tab``); each test opens its
+  notebook in that Lab and closes it (without saving) at its end. Before each test, the
+  ``page`` fixture makes sure no notebook and no dialog is left over (else it reloads Lab):
+  the selectors of ``lab_page`` assume one notebook on the page.
 - Each test records its timings with ``record_property("browser_timing", {...})``; they
   are printed at the end of every run (``pytest_terminal_summary``), whatever ``-s``/``-q``.
 """
@@ -15,6 +19,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import time
 from pathlib import Path
 
 import pytest
@@ -39,6 +44,8 @@ HOW_TO_ENABLE = (
     "Never `playwright install`."
 )
 TIMINGS = pytest.StashKey[list]()
+SETUP_TIMINGS = pytest.StashKey[dict]()
+LAB_LOAD_TIMEOUT_MS = 120_000
 
 
 def find_chromium():
@@ -65,10 +72,15 @@ def chromium_path():
 
 
 @pytest.fixture(scope="module")
-def lab_server(chromium_path, tmp_path_factory):
+def lab_server(chromium_path, tmp_path_factory, request):
     server = LabServer(REPO_ROOT, tmp_path_factory.mktemp("lab"))
+    start = time.monotonic()
     try:
-        yield server.start()
+        server.launch()
+        request.getfixturevalue("browser")  # Chromium starts while the server boots
+        server.wait_until_up()
+        request.config.stash[SETUP_TIMINGS]["server_and_browser_s"] = time.monotonic() - start
+        yield server
     finally:
         server.stop()
 
@@ -90,7 +102,6 @@ def browser(chromium_path):
 
 @pytest.fixture(scope="module")
 def browser_context(browser):
-    """One context for all notebooks: Lab's scripts are downloaded once, then cached."""
     context = browser.new_context(viewport={"width": 1500, "height": 1400})
     try:
         yield context
@@ -98,14 +109,39 @@ def browser_context(browser):
         context.close()
 
 
-@pytest.fixture
-def page(browser_context):
-    """A fresh page (tab) per notebook; ``?reset`` in the URL keeps Lab from restoring another's layout."""
-    page = browser_context.new_page()
+def load_lab(tab, server, config):
+    from tests.browser.lab_page import load_lab as load
+
+    start = time.monotonic()
+    load(tab, server, LAB_LOAD_TIMEOUT_MS)
+    config.stash[SETUP_TIMINGS].setdefault("lab_load_s", []).append(time.monotonic() - start)
+
+
+@pytest.fixture(scope="module")
+def lab_tab(browser_context, lab_server, request):
+    """One tab with JupyterLab loaded, for all notebooks of the module."""
+    tab = browser_context.new_page()
     try:
-        yield page
+        load_lab(tab, lab_server, request.config)
+        yield tab
     finally:
-        page.close()
+        tab.close()
+
+
+@pytest.fixture
+def page(lab_tab, lab_server, request):
+    """The Lab tab with no document open and no dialog (what a test's notebook must find):
+    what an earlier test left (it failed before closing its notebook) is closed, and Lab is
+    reloaded (fresh workspace) when that does not leave it clean."""
+    from tests.browser.lab_page import close_documents
+
+    try:
+        clean = close_documents(lab_tab)
+    except Exception:  # the page itself is broken (a crash, a navigation)
+        clean = False
+    if not clean:
+        load_lab(lab_tab, lab_server, request.config)
+    return lab_tab
 
 
 # -- timings in the terminal summary ------------------------------------------------------
@@ -113,6 +149,7 @@ def page(browser_context):
 
 def pytest_configure(config):
     config.stash[TIMINGS] = []
+    config.stash[SETUP_TIMINGS] = {}
 
 
 @pytest.fixture
@@ -133,10 +170,20 @@ def pytest_terminal_summary(terminalreporter, exitstatus, config):
     write = terminalreporter.write_line
     terminalreporter.write_sep("-", "browser: time per notebook and slider-to-screen latency")
     write("(wall-clock on this machine, shared with other work: noisy; latency goal < 200 ms)")
+    setup = config.stash.get(SETUP_TIMINGS, {})
+    if setup:
+        loads = setup.get("lab_load_s", [])
+        write(
+            f"once: server and Chromium up {setup.get('server_and_browser_s', float('nan')):.1f} s; "
+            f"JupyterLab's front end loaded {len(loads)} time(s): "
+            + ", ".join(f"{seconds:.1f} s" for seconds in loads)
+            + " (each notebook then opens in it)"
+        )
     for row in rows:
         line = (
             f"{row['notebook']}: total {row['total_s']:.1f} s (open {row['open_s']:.1f} s, "
-            f"run all {row['run_all_s']:.1f} s, interact {row['interact_s']:.1f} s)"
+            f"run all {row['run_all_s']:.1f} s, interact {row['interact_s']:.1f} s, "
+            f"screenshot and close {row['close_s']:.1f} s)"
         )
         latencies = row.get("key_latency_ms")
         if latencies:

@@ -72,30 +72,66 @@ READ_NUMBERS = """(panel) => ({
 })"""
 
 
-# The notebook's kernel is connected and idle. The execution indicator also says "idle"
-# before any kernel exists ("No Kernel"), so the kernel's name must be shown too.
-KERNEL_READY = (
-    """() => {
+# The notebook ``path`` is the only notebook in Lab, it is the current document, and its
+# kernel is connected and idle. The execution indicator also says "idle" before any kernel
+# exists ("No Kernel"), so the kernel's name must be shown too.
+NOTEBOOK_READY = (
+    """(path) => {
+  const panels = document.querySelectorAll('.jp-NotebookPanel');
   const panel = document.querySelector('%s');
-  const name = panel?.querySelector('.jp-Toolbar-kernelName')?.textContent.trim();
-  const status = panel?.querySelector('.jp-Notebook-ExecutionIndicator')?.dataset.status;
+  if (panels.length !== 1 || panel === null || window.jupyterapp.shell.currentWidget?.context?.path !== path) return false;
+  const name = panel.querySelector('.jp-Toolbar-kernelName')?.textContent.trim();
+  const status = panel.querySelector('.jp-Notebook-ExecutionIndicator')?.dataset.status;
   return Boolean(name) && name !== 'No Kernel' && status === 'idle' && panel.querySelector('.jp-Cell') !== null;
 }"""
     % PANEL
 )
 
+# Closes every document in Lab's main area WITHOUT saving and without a dialog: disposing a
+# document widget skips the "Save your work?" question of its close request, and disposing
+# a document's last widget disposes the document (its context). Then reports what is left.
+CLOSE_DOCUMENTS = """() => {
+  for (const widget of [...window.jupyterapp.shell.widgets('main')]) {
+    if (widget.context !== undefined) widget.dispose();
+  }
+  return {
+    notebooks: document.querySelectorAll('.jp-NotebookPanel').length,
+    dialogs: document.querySelectorAll('.jp-Dialog').length,
+  };
+}"""
 
-def open_notebook(page, server, notebook, timeout_ms):
-    """Open ``notebook`` (path from the server root) fresh (``?reset``); wait for an idle kernel."""
-    page.goto(server.url(f"lab/tree/{notebook}", reset=""))
-    page.wait_for_function(KERNEL_READY, timeout=timeout_ms, polling=100)
+
+def load_lab(page, server, timeout_ms):
+    """Load JupyterLab's front end in ``page`` with a fresh workspace (``?reset``): no document
+    open. Needs the server's ``--LabApp.expose_app_in_browser`` (``window.jupyterapp``)."""
+    page.goto(server.url("lab", reset=""))
+    page.wait_for_function("() => window.jupyterapp !== undefined", timeout=timeout_ms, polling=100)
+    page.evaluate("() => { window.jupyterapp.restored.then(() => { window.__hsmlRestored = true; }); }")
+    page.wait_for_function("() => window.__hsmlRestored === true", timeout=timeout_ms, polling=100)
+
+
+def open_notebook(page, notebook, timeout_ms):
+    """Open ``notebook`` (path from the server root) in the Lab loaded in ``page`` (Lab's
+    ``docmanager:open``, what a double click in the file browser runs); wait for an idle kernel."""
+    page.evaluate(
+        "async (path) => { await window.jupyterapp.commands.execute('docmanager:open', {path, factory: 'Notebook'}); }",
+        notebook,
+    )
+    page.wait_for_function(NOTEBOOK_READY, arg=notebook, timeout=timeout_ms, polling=100)
+
+
+def close_documents(page):
+    """Close every open document without saving (no dialog); True when no notebook and no
+    dialog is left on the page (else the caller should reload Lab)."""
+    left = page.evaluate(CLOSE_DOCUMENTS)
+    return left["notebooks"] == 0 and left["dialogs"] == 0
 
 
 def run_all_cells(page, timeout_ms):
     """Run > Run All Cells from the menu bar; wait until done. Returns ``(ran, total)`` code cells."""
     page.click(".lm-MenuBar-itemLabel:text-is('Run')")
     page.click(".lm-Menu-itemLabel:text-is('Run All Cells')")
-    done = page.wait_for_function(RUN_ALL_DONE, timeout=timeout_ms, polling=250).json_value()
+    done = page.wait_for_function(RUN_ALL_DONE, timeout=timeout_ms, polling=100).json_value()
     return done["ran"], done["total"]
 
 

@@ -5,7 +5,9 @@ authentication on with the token in the environment, ``--allow-root`` as root, t
 repository as root dir), plus a few
 options that keep a test run clean: temporary config, runtime, settings and workspace
 folders, a temporary learner progress file (no earlier workspace restored, nothing written to the user's ``~/.jupyter``),
-checkpoints outside the repository, no autosave, no news feed and no update check.
+checkpoints outside the repository, no autosave, no news feed and no update check. The
+front end exposes itself as ``window.jupyterapp`` (``--LabApp.expose_app_in_browser``): the
+tests load Lab once and open each notebook in it with Lab's own ``docmanager:open`` command.
 
 The runtime folder is ours, so the kernels' connection files are there: the tests talk
 to a notebook's kernel directly (:meth:`LabServer.run_in_kernel`) to ask the course's
@@ -69,6 +71,11 @@ class LabServer:
     # -- start / stop ---------------------------------------------------------------------
 
     def start(self, timeout=90.0):
+        """Launch the server and wait until it answers; ``self``."""
+        return self.launch().wait_until_up(timeout)
+
+    def launch(self):
+        """Start the ``jupyter lab`` process without waiting for it (see :meth:`wait_until_up`)."""
         settings_dir = self.workdir / "settings"
         for name, values in TEST_SETTINGS.items():
             path = settings_dir / name
@@ -82,6 +89,7 @@ class LabServer:
             f"--LabApp.workspaces_dir={self.workdir / 'workspaces'}",
             # an absolute checkpoint dir: opening a notebook leaves no .ipynb_checkpoints/ in the tree
             f"--FileCheckpoints.checkpoint_dir={self.workdir / 'checkpoints'}",
+            "--LabApp.expose_app_in_browser=True",  # window.jupyterapp: open and close notebooks in one Lab
         ]
         env = server_environment(self.token)  # never on the command line (/proc/<pid>/cmdline is public)
         env.update(
@@ -99,6 +107,10 @@ class LabServer:
             stderr=subprocess.STDOUT,
             start_new_session=True,  # its own process group: stop() can end it whole
         )
+        return self
+
+    def wait_until_up(self, timeout=90.0):
+        """Wait until the launched server answers its REST API; ``self``."""
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.process.poll() is not None:

@@ -210,6 +210,29 @@ def saved_outputs(path, stored):
     return any(cell.get("outputs") or cell.get("execution_count") for cell in cells if cell["cell_type"] == "code")
 
 
+def screenshot_and_close(page, server, notebook, screenshot, scroll_to=None):
+    """Save a screenshot (``scroll_to``: a locator to center first), then close the notebook
+    without saving and shut its kernel down, so that the next test finds an empty Lab. Never
+    raises: a failure here must not hide the test's own (the next test's ``page`` fixture
+    reloads Lab if a notebook or a dialog is left)."""
+    screenshot.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        if scroll_to is not None:  # the whole widget in view: controls, figure, numbers
+            scroll_to.evaluate("e => e.scrollIntoView({block: 'center'})")
+        page.screenshot(path=str(screenshot))
+    except Exception as error:
+        print(f"no screenshot of {notebook}: {error}")
+    try:
+        if not lab_page.close_documents(page):
+            print(f"closing {notebook} left a notebook or a dialog on the page: Lab is reloaded before the next test")
+    except Exception as error:
+        print(f"could not close {notebook} in Lab: {error}")
+    try:
+        server.close_session(notebook)  # shuts its kernel down; the server stops at the end anyway
+    except OSError as error:
+        print(f"could not shut down the kernel of {notebook}: {error}")
+
+
 @pytest.mark.parametrize("notebook", PATHS, ids=[Path(path).stem for path in PATHS])
 def test_notebook_runs_and_its_main_widget_answers(notebook, lab_server, page, record_timing):
     stem = Path(notebook).stem
@@ -222,7 +245,7 @@ def test_notebook_runs_and_its_main_widget_answers(notebook, lab_server, page, r
     timing = {"notebook": stem}
     start = time.monotonic()
     try:
-        lab_page.open_notebook(page, lab_server, notebook, OPEN_TIMEOUT_MS)
+        lab_page.open_notebook(page, notebook, OPEN_TIMEOUT_MS)
         timing["open_s"] = time.monotonic() - start
 
         ran, total = lab_page.run_all_cells(page, RUN_ALL_TIMEOUT_MS)
@@ -250,28 +273,21 @@ def test_notebook_runs_and_its_main_widget_answers(notebook, lab_server, page, r
         timing["interact_s"] = time.monotonic() - interact_start
         problems = kernel_and_server_errors(lab_server, log_offset, watch)
         assert problems is None, f"{notebook}: while the learner used the notebook, {problems}"
-        assert not saved_outputs(REPO_ROOT / notebook, stored), f"JupyterLab saved outputs into {notebook}"
-        timing["total_s"] = time.monotonic() - start
-        record_timing(timing)
     except (AssertionError, PlaywrightTimeoutError) as error:
         problems = kernel_and_server_errors(lab_server, log_offset, watch)
         if problems is None:
             raise
         raise AssertionError(f"{error}\n--- meanwhile {problems}") from error
     finally:
+        close_start = time.monotonic()
         if watch is not None:
             watch.close()
-        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-        try:
-            if widget_output is not None:  # the whole widget in view: controls, figure, numbers
-                widget_output.evaluate("e => e.scrollIntoView({block: 'center'})")
-            page.screenshot(path=str(SCREENSHOTS / f"{stem}.png"))
-        except Exception as error:  # a screenshot must not hide the test's own failure
-            print(f"no screenshot of {notebook}: {error}")
-        try:
-            lab_server.close_session(notebook)  # frees the kernel; the server stops at the end anyway
-        except OSError:
-            pass
+        screenshot_and_close(page, lab_server, notebook, SCREENSHOTS / f"{stem}.png", widget_output)
+        timing["close_s"] = time.monotonic() - close_start
+    # after closing: a save when the notebook closed would show here
+    assert not saved_outputs(REPO_ROOT / notebook, stored), f"JupyterLab saved outputs into {notebook}"
+    timing["total_s"] = time.monotonic() - start
+    record_timing(timing)
 
 
 @pytest.mark.parametrize("exercise", sorted(EXERCISES))
@@ -285,7 +301,7 @@ def test_an_exercise_runs_its_setup_and_a_learners_check(exercise, lab_server, p
     log_offset = len(lab_server.log_path.read_text(errors="replace"))
     start = time.monotonic()
     try:
-        lab_page.open_notebook(page, lab_server, notebook, OPEN_TIMEOUT_MS)
+        lab_page.open_notebook(page, notebook, OPEN_TIMEOUT_MS)
         timing["open_s"] = time.monotonic() - start
         for cell_id in spec.setup_cells:
             lab_page.run_cell(page, position[cell_id], RUN_ALL_TIMEOUT_MS)
@@ -308,18 +324,12 @@ def test_an_exercise_runs_its_setup_and_a_learners_check(exercise, lab_server, p
         )
         problems = kernel_and_server_errors(lab_server, log_offset, watch)
         assert problems is None, f"{notebook}: while the learner worked, {problems}"
-        assert not saved_outputs(REPO_ROOT / notebook, stored), f"JupyterLab saved into {notebook}"
-        timing["total_s"] = time.monotonic() - start
-        record_timing(timing)
     finally:
+        close_start = time.monotonic()
         if watch is not None:
             watch.close()
-        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-        try:
-            page.screenshot(path=str(SCREENSHOTS / f"exercise-{exercise}.png"))
-        except Exception as error:  # a screenshot must not hide the test's own failure
-            print(f"no screenshot of {notebook}: {error}")
-        try:
-            lab_server.close_session(notebook)
-        except OSError:
-            pass
+        screenshot_and_close(page, lab_server, notebook, SCREENSHOTS / f"exercise-{exercise}.png")
+        timing["close_s"] = time.monotonic() - close_start
+    assert not saved_outputs(REPO_ROOT / notebook, stored), f"JupyterLab saved into {notebook}"
+    timing["total_s"] = time.monotonic() - start
+    record_timing(timing)
