@@ -83,6 +83,7 @@ def lab_server(chromium_path, tmp_path_factory, request):
         yield server
     finally:
         server.stop()
+        request.config.stash[SETUP_TIMINGS].setdefault("close_errors", []).extend(server.close_errors)
 
 
 @pytest.fixture(scope="module")
@@ -109,39 +110,58 @@ def browser_context(browser):
         context.close()
 
 
-def load_lab(tab, server, config):
-    from tests.browser.lab_page import load_lab as load
+class LabTab:
+    """The tab with JupyterLab loaded. :meth:`clean` hands it over with no document open
+    and no dialog; when closing what an earlier test left does not get there, the tab is
+    replaced by a new one with a fresh Lab (a new tab: a dirty notebook's "Leave site?"
+    prompt cannot block it)."""
 
-    start = time.monotonic()
-    load(tab, server, LAB_LOAD_TIMEOUT_MS)
-    config.stash[SETUP_TIMINGS].setdefault("lab_load_s", []).append(time.monotonic() - start)
+    def __init__(self, context, server, config):
+        self.context, self.server, self.config = context, server, config
+        self.tab = None
+
+    def fresh(self):
+        from tests.browser.lab_page import load_lab
+
+        if self.tab is not None:
+            self.tab.close()
+        start = time.monotonic()
+        self.tab = self.context.new_page()
+        load_lab(self.tab, self.server, LAB_LOAD_TIMEOUT_MS)
+        self.config.stash[SETUP_TIMINGS].setdefault("lab_load_s", []).append(time.monotonic() - start)
+        return self.tab
+
+    def clean(self):
+        from tests.browser.lab_page import close_documents
+
+        try:
+            if close_documents(self.tab):
+                return self.tab
+        except Exception as error:  # the page itself is broken (a crash, a navigation)
+            print(f"Lab's tab is unusable ({error}): a new one is opened")
+        return self.fresh()
+
+    def close(self):
+        if self.tab is not None:
+            self.tab.close()
 
 
 @pytest.fixture(scope="module")
 def lab_tab(browser_context, lab_server, request):
     """One tab with JupyterLab loaded, for all notebooks of the module."""
-    tab = browser_context.new_page()
+    lab = LabTab(browser_context, lab_server, request.config)
     try:
-        load_lab(tab, lab_server, request.config)
-        yield tab
+        lab.fresh()
+        yield lab
     finally:
-        tab.close()
+        lab.close()
 
 
 @pytest.fixture
-def page(lab_tab, lab_server, request):
-    """The Lab tab with no document open and no dialog (what a test's notebook must find):
-    what an earlier test left (it failed before closing its notebook) is closed, and Lab is
-    reloaded (fresh workspace) when that does not leave it clean."""
-    from tests.browser.lab_page import close_documents
-
-    try:
-        clean = close_documents(lab_tab)
-    except Exception:  # the page itself is broken (a crash, a navigation)
-        clean = False
-    if not clean:
-        load_lab(lab_tab, lab_server, request.config)
-    return lab_tab
+def page(lab_tab):
+    """The Lab tab with no document open and no dialog: what a test's notebook must find
+    (the selectors of ``lab_page`` assume one notebook on the page)."""
+    return lab_tab.clean()
 
 
 # -- timings in the terminal summary ------------------------------------------------------
@@ -179,6 +199,8 @@ def pytest_terminal_summary(terminalreporter, exitstatus, config):
             + ", ".join(f"{seconds:.1f} s" for seconds in loads)
             + " (each notebook then opens in it)"
         )
+        for problem in setup.get("close_errors", []):
+            write(f"WARNING: {problem}")
     for row in rows:
         line = (
             f"{row['notebook']}: total {row['total_s']:.1f} s (open {row['open_s']:.1f} s, "

@@ -24,6 +24,7 @@ import secrets
 import signal
 import socket
 import subprocess
+import threading
 import time
 import urllib.error
 import urllib.parse
@@ -67,6 +68,8 @@ class LabServer:
         self.progress_path = self.workdir / "progress.json"
         self.process = None
         self._log = None
+        self._closing = []  # threads shutting kernels down (close_session(..., wait=False))
+        self.close_errors = []
 
     # -- start / stop ---------------------------------------------------------------------
 
@@ -126,6 +129,9 @@ class LabServer:
         """Shut the server down (it stops its kernels), then kill whatever is left."""
         if self.process is None:
             return
+        for thread in self._closing:
+            thread.join(timeout=30)
+        self._closing = []
         try:
             family = psutil.Process(self.process.pid).children(recursive=True)  # kernels have their own sessions
         except psutil.Error:
@@ -192,11 +198,29 @@ class LabServer:
                 return session
         return None
 
-    def close_session(self, notebook):
-        """Shut down the kernel of ``notebook``, if it has one (frees memory between tests)."""
+    def close_session(self, notebook, *, wait=True):
+        """Shut down the kernel of ``notebook``, if it has one (frees memory between tests).
+
+        The server answers once the kernel process has exited: about a second for a kernel
+        that ran a whole module. With ``wait=False`` that wait happens in a thread, while the
+        next test starts; :meth:`stop` waits for these threads and reports their errors.
+        """
         session = self.session_for(notebook)
-        if session is not None:
-            self.api("DELETE", f"api/sessions/{session['id']}")
+        if session is None:
+            return
+        path = f"api/sessions/{session['id']}"
+        if wait:
+            self.api("DELETE", path)
+            return
+        thread = threading.Thread(target=self._delete_session, args=(notebook, path), daemon=True)
+        thread.start()
+        self._closing.append(thread)
+
+    def _delete_session(self, notebook, path):
+        try:
+            self.api("DELETE", path, timeout=60)
+        except (OSError, urllib.error.URLError) as error:
+            self.close_errors.append(f"shutting down the kernel of {notebook} failed: {error}")
 
     # -- the notebook's kernel ------------------------------------------------------------
 

@@ -227,8 +227,8 @@ def screenshot_and_close(page, server, notebook, screenshot, scroll_to=None):
             print(f"closing {notebook} left a notebook or a dialog on the page: Lab is reloaded before the next test")
     except Exception as error:
         print(f"could not close {notebook} in Lab: {error}")
-    try:
-        server.close_session(notebook)  # shuts its kernel down; the server stops at the end anyway
+    try:  # shuts its kernel down (the wait for its exit overlaps the next test's start)
+        server.close_session(notebook, wait=False)
     except OSError as error:
         print(f"could not shut down the kernel of {notebook}: {error}")
 
