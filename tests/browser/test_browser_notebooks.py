@@ -1,12 +1,14 @@
 """Every module notebook in a real JupyterLab, in a real Chromium, used as a learner would.
 
-For each ``modules/*.ipynb`` (new modules are picked up by the glob): open it, Run All
-Cells from the menu, wait until every code cell ran and the kernel is idle, fail on any
-error output. Then, as its spec says (``spec.py``), use its main widget: press keys on
+For each ``modules/*.ipynb`` (new modules are picked up by the glob): open it (in the
+JupyterLab that the ``page`` fixture loaded once for all notebooks), Run All Cells from
+the menu, wait until every code cell ran and the kernel is idle, fail on any error output. Then, as its spec says (``spec.py``), use its main widget: press keys on
 the slider handle (each press timed until the new numbers are painted), drag the handle,
 type into number inputs, and check after each step that the numbers on the page equal
 what the course's engine computes, in the same kernel, for the new control values.
-A screenshot of each notebook lands in ``build/screenshots/<notebook>.png``.
+A screenshot of each notebook lands in ``build/screenshots/<notebook>.png``. Then the
+notebook is closed without saving, its kernel shut down, and the repository's file must
+still hold no outputs.
 
 ``HSML_BROWSER_NOTEBOOKS`` (a glob from the repository root, default ``modules/*.ipynb``)
 runs the same test on other notebooks, e.g. a stand-in under ``build/`` while a module is
