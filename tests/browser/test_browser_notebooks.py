@@ -2,10 +2,11 @@
 
 For each ``modules/*.ipynb`` (new modules are picked up by the glob): open it (in the
 JupyterLab that the ``page`` fixture loaded once for all notebooks), Run All Cells from
-the menu, wait until every code cell ran and the kernel is idle, fail on any error output. Then, as its spec says (``spec.py``), use its main widget: press keys on
-the slider handle (each press timed until the new numbers are painted), drag the handle,
-type into number inputs, and check after each step that the numbers on the page equal
-what the course's engine computes, in the same kernel, for the new control values.
+the menu, wait until every code cell ran and the kernel is idle, fail on any error output.
+Then, as its spec says (``spec.py``), use its main widget: press keys on the slider
+handle (each press timed until the new numbers are painted), drag the handle, type into
+number inputs, and check after each step that the numbers on the page equal what the
+course's engine computes, in the same kernel, for the new control values.
 A screenshot of each notebook lands in ``build/screenshots/<notebook>.png``. Then the
 notebook is closed without saving, its kernel shut down, and the repository's file must
 still hold no outputs.
