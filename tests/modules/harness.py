@@ -1,5 +1,7 @@
 """The notebook harness: every notebook in ``modules/`` runs under nbval in plain ``pytest``,
-and so does every assignment's SOURCE notebook (``autograded/source/NN_name/NN_name.ipynb``).
+and so does an assignment's SOURCE notebook (``autograded/source/NN_name/NN_name.ipynb``) when
+its path is given (``make test`` runs the sources in the grading tests instead:
+``tests/grading/corpus.py`` runs each cell by cell, then grades its answer corpora in that kernel).
 
 Loaded for every pytest run by the repository's root ``conftest.py``, so both
 ``make test`` and ``pytest modules/01_class_imbalance.ipynb`` use it.
@@ -148,11 +150,8 @@ def pytest_collect_file(file_path, parent):
 
 
 def pytest_sessionfinish(session):
-    """Keep the executed copy of every notebook that fully passed; in record mode, write recordings."""
-    modules = ini_path(session.config, "course_notebooks")
-    for notebook in session.config.stash.get(NOTEBOOKS, []):
-        if notebook.path.resolve().parent == modules:  # module notebooks only (the site shows them)
-            notebook.write_executed(EXECUTED_DIR)
+    """In record mode, write the recordings. (Each module notebook that fully passed was written
+    to ``EXECUTED_DIR`` as soon as its last cell passed, for the website tests of the same run.)"""
     messages = session.config.stash[RECORD_MESSAGES]
     for notebook in session.config.stash[RECORDINGS]:
         show = notebook.display
