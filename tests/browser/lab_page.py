@@ -111,8 +111,8 @@ def load_lab(page, server, timeout_ms):
 
 
 def open_notebook(page, notebook, timeout_ms):
-    """Open ``notebook`` (path from the server root) in the Lab loaded in ``page`` (Lab's
-    ``docmanager:open``, what a double click in the file browser runs); wait for an idle kernel."""
+    """Open ``notebook`` (path from the server root) in the Lab loaded in ``page`` with Lab's
+    own ``docmanager:open`` command; wait until it is the only notebook and its kernel is idle."""
     page.evaluate(
         "async (path) => { await window.jupyterapp.commands.execute('docmanager:open', {path, factory: 'Notebook'}); }",
         notebook,
@@ -122,7 +122,7 @@ def open_notebook(page, notebook, timeout_ms):
 
 def close_documents(page):
     """Close every open document without saving (no dialog); True when no notebook and no
-    dialog is left on the page (else the caller should reload Lab)."""
+    dialog is left on the page (else the caller should load Lab anew, in a new tab)."""
     left = page.evaluate(CLOSE_DOCUMENTS)
     return left["notebooks"] == 0 and left["dialogs"] == 0
 

@@ -129,8 +129,9 @@ class LabServer:
         """Shut the server down (it stops its kernels), then kill whatever is left."""
         if self.process is None:
             return
+        deadline = time.monotonic() + 30
         for thread in self._closing:
-            thread.join(timeout=30)
+            thread.join(timeout=max(0.0, deadline - time.monotonic()))
         self._closing = []
         try:
             family = psutil.Process(self.process.pid).children(recursive=True)  # kernels have their own sessions
@@ -203,7 +204,8 @@ class LabServer:
 
         The server answers once the kernel process has exited: about a second for a kernel
         that ran a whole module. With ``wait=False`` that wait happens in a thread, while the
-        next test starts; :meth:`stop` waits for these threads and reports their errors.
+        next test starts; :meth:`stop` waits for these threads, and their errors are kept in
+        ``close_errors``.
         """
         session = self.session_for(notebook)
         if session is None:
