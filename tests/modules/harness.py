@@ -148,11 +148,8 @@ def pytest_collect_file(file_path, parent):
 
 
 def pytest_sessionfinish(session):
-    """Keep the executed copy of every notebook that fully passed; in record mode, write recordings."""
-    modules = ini_path(session.config, "course_notebooks")
-    for notebook in session.config.stash.get(NOTEBOOKS, []):
-        if notebook.path.resolve().parent == modules:  # module notebooks only (the site shows them)
-            notebook.write_executed(EXECUTED_DIR)
+    """In record mode, write the recordings. (Each module notebook that fully passed was written
+    to ``EXECUTED_DIR`` as soon as its last cell passed, for the website tests of the same run.)"""
     messages = session.config.stash[RECORD_MESSAGES]
     for notebook in session.config.stash[RECORDINGS]:
         show = notebook.display

@@ -39,6 +39,8 @@ class CourseNotebook(IPyNbFile):
         self.recording = self.config.option.record_expected_outputs
         self.recorded = {}
         self.cell_items = []
+        # module notebooks only: the website and app show them (course_tools.site)
+        self.shows_on_site = self.path.resolve().parent == harness.ini_path(self.config, "course_notebooks")
         self.config.stash[harness.NOTEBOOKS].append(self)
         if self.recording:
             self.config.stash[harness.RECORDINGS].append(self)
@@ -153,6 +155,10 @@ class CourseCell(IPyNbCell):
         if self.parent.recording and self.options["check"]:
             self.parent.record(self)
         self.passed = True
+        if self is self.parent.cell_items[-1] and self.parent.shows_on_site:
+            # now, not at the end of the session: the website and app tests of this same run
+            # reuse it instead of running the notebook again
+            self.parent.write_executed(harness.EXECUTED_DIR)
 
     def repr_failure(self, excinfo):
         if isinstance(excinfo.value, ExpectedOutputProblem):

@@ -50,7 +50,9 @@ def _pytest(pytester, *args):
 
 
 @pytest.fixture
-def course_root(pytester):
+def course_root(pytester, monkeypatch):
+    # executed copies of these demo notebooks must not land beside the course's (build/executed/)
+    monkeypatch.setattr(harness, "EXECUTED_DIR", pytester.path / "executed")
     pytester.makeini("[pytest]\ncourse_notebooks = modules\ncourse_expected_outputs = expected\n")
     for folder in ("modules", "expected"):
         pytester.mkdir(folder)
@@ -161,3 +163,23 @@ def test_assignment_sources_run_and_learner_versions_never_do(pytester):
     assert "PASSED source/01_demo/01_demo.ipynb::Cell 1" in out
     assert "exercises/01_demo.ipynb" not in out  # a learner version is never collected
     assert out.splitlines()[-1].startswith("2 passed")
+
+
+def test_an_executed_module_is_kept_as_soon_as_its_last_cell_passes(course_root, monkeypatch, tmp_path):
+    # the website and app tests of the same run read it: written at the end, it came too late
+    executed = tmp_path / "executed"
+    monkeypatch.setattr(harness, "EXECUTED_DIR", executed)
+    _notebook(course_root.path / "modules", "good", "answer = 42", "print(answer)")
+    _notebook(course_root.path / "modules", "broken", "answer = 42", "1 / 0")
+    course_root.makepyfile(
+        test_after=f"""
+        from pathlib import Path
+
+        def test_the_passed_notebook_is_there_already():
+            assert (Path({str(executed)!r}) / "good.ipynb").is_file()
+            assert not (Path({str(executed)!r}) / "broken.ipynb").exists()
+        """
+    )
+    status, out = _pytest(course_root, "modules/good.ipynb", "modules/broken.ipynb", "test_after.py")
+    assert "PASSED test_after.py::test_the_passed_notebook_is_there_already" in out, out
+    assert status == 1  # the broken notebook's failing cell
