@@ -209,25 +209,59 @@ def test_the_app_page_holds_what_the_browser_engine_reads(name):
 # --- the pages in Voila, in Chromium -------------------------------------------------------------
 
 
-def _numbers_of_the_whole_module(name, explorer):
-    """The explorer's numbers as the whole module shows them (its run in build/executed/, widget state)."""
+PANEL_VALUES = re.compile(r'class="hsml-value" data-name="([^"]+)" data-value="([^"]*)"')
+
+# In the page's kernel: the explorer's numbers panel with its main slider where the whole module left it
+# (the browser may have moved a FloatSlider onto its step when it drew it), then the slider put back.
+PANEL_AT = """
+def _hsml_panel_at(explorer, key, start):
+    slider = explorer.{slider_attribute}
+    now = getattr(slider, key)
+    with slider.hold_sync():  # the browser never sees the excursion
+        setattr(slider, key, start)
+        panel = explorer.numbers.value
+        setattr(slider, key, now)
+    return panel
+
+print(json.dumps(_hsml_panel_at(explorer, {key!r}, {start!r})))
+del _hsml_panel_at
+"""
+
+
+def _panel_numbers(panel):
+    return {html.unescape(k): (html.unescape(v), "") for k, v in PANEL_VALUES.findall(panel)}
+
+
+def _whole_module_start(name, spec):
+    """The whole module's explorer as it left it: its panel's numbers and its main slider's setting.
+
+    From the module's run in build/executed/ (the widget state that nbclient saves), where no
+    browser moved anything: ``({name: (data-value, "")}, key, value)``, key ``"value"`` or ``"index"``.
+    """
     executed, _ = executed_notebook(MODULES / f"{name}.ipynb")
     state = executed.metadata.get("widgets", {}).get("application/vnd.jupyter.widget-state+json", {}).get("state", {})
-    values = [model.get("state", {}).get("value") for model in state.values()]
-    panels = [v for v in values if isinstance(v, str) and f'class="hsml-numbers" data-explorer="{explorer}"' in v]
-    assert len(panels) == 1, f"{name}: {len(panels)} panels of {explorer} in the executed module's widget state"
-    found = re.findall(r'class="hsml-value" data-name="([^"]+)" data-value="([^"]*)"', panels[0])
-    return {html.unescape(key): parse_data_value(html.unescape(value)) for key, value in found}
+    models = [model.get("state", {}) | {"model_name": model.get("model_name")} for model in state.values()]
+    panels = [m["value"] for m in models if f'data-explorer="{spec.kind.name}"' in str(m.get("value", ""))]
+    sliders = [
+        m
+        for m in models
+        if m["model_name"].endswith("SliderModel") and spec.kind.slider in str(m.get("description", ""))
+    ]
+    assert len(panels) == 1 and len(sliders) == 1, (
+        f"{name}: the executed module's widget state holds {len(panels)} numbers panel(s) of "
+        f"{spec.kind.name} and {len(sliders)} slider(s) labelled {spec.kind.slider!r}; expected one of each"
+    )
+    key = "index" if sliders[0]["model_name"] == "SelectionSliderModel" else "value"
+    return _panel_numbers(panels[0]), key, sliders[0][key]
 
 
-def _engine(voila, spec):
+def _run_in_page(voila, code):
+    """Run ``code`` in the newest page's kernel; the JSON of the last line it prints."""
     client = BlockingKernelClient(connection_file=str(voila.newest_connection_file()))
     client.load_connection_file()
     client.start_channels()
     out = []
     try:
-        engine = "\n".join("    " + line for line in spec.engine_code.splitlines())
-        code = KERNEL_STATE.format(engine=engine, slider_attribute=spec.kind.slider_attribute)
         client.execute_interactive(
             code,
             store_history=False,
@@ -237,6 +271,11 @@ def _engine(voila, spec):
     finally:
         client.stop_channels()
     return json.loads("".join(out).strip().splitlines()[-1])
+
+
+def _engine(voila, spec):
+    engine = "\n".join("    " + line for line in spec.engine_code.splitlines())
+    return _run_in_page(voila, KERNEL_STATE.format(engine=engine, slider_attribute=spec.kind.slider_attribute))
 
 
 @pytest.mark.browser
@@ -271,15 +310,18 @@ def test_each_explorer_moves_in_the_app(voila, chromium, axe_script, name):
         tab.wait_for_selector(".hsml-numbers", timeout=240_000)
         rendered = time.perf_counter() - start
         assert "def " not in tab.inner_text("body"), f"{name}: the app shows code"
-        # the page runs only the cells its explorer needs: it must open on the whole module's numbers
-        whole_module = _numbers_of_the_whole_module(name, spec.kind.name)
-
-        def differences():
-            shown, error = lab_page.read_numbers(tab.locator(".hsml-numbers").first)
-            return [f"error shown: {error}"] if error else mismatches(shown, whole_module)
-
-        left = wait_until(differences, 30)
-        assert not left, f"{name}: the app page opens on other numbers than the whole module's explorer: {left}"
+        # the page runs only the cells its explorer needs: where the whole module leaves its explorer,
+        # the page's explorer shows the same numbers
+        whole_module, key, start_value = _whole_module_start(name, spec)
+        code = "import json\n" + PANEL_AT.format(
+            slider_attribute=spec.kind.slider_attribute, key=key, start=start_value
+        )
+        page = {k: parse_data_value(v) for k, (v, _) in _panel_numbers(_run_in_page(voila, code)).items()}
+        differ = [
+            line.replace("page shows", "whole module").replace("engine computes", "app page")
+            for line in mismatches(whole_module, page)
+        ]
+        assert not differ, f"{name}: the app page's explorer differs from the whole module's: {differ}"
         handle = lab_page.slider_handle(tab.locator("body"), spec.kind.slider)
         handle.focus()
         tab.keyboard.press(spec.key)
