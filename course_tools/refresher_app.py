@@ -8,8 +8,8 @@ is copied, and Voila strips the sources, so a reader sees text, numbers and the 
 Which cells the explorer needs is a backward def-use slice (:func:`needed_cells`): the
 explorer cell (the code cell whose first lines hold ``# main-widget``) reads names; the
 cells before it that bind or change those names are kept, then the cells those read, and
-so on. Figures, quizzes and tables the explorer never reads are left out, so a page opens
-in a few seconds instead of re-running the whole module. A module cell tagged ``app-keep``
+so on. Figures, quizzes and tables the explorer never reads are left out (a page still pays
+for its kernel, the imports, and the data and fits its explorer uses). A module cell tagged ``app-keep``
 (the Jupyter cell tag) is kept with everything it needs, whether the explorer reads it or
 not: for a name that something else reads in the page's kernel, e.g. a test that inspects
 the kernel (``tests/site/test_refresher_app.py`` checks that the browser spec's engines
@@ -283,7 +283,8 @@ def needed_cells(cells, explorer):
     ``from m import *``, or a function that changes in place a name it does not own, in any
     cell, keeps every cell. A cell tagged ``app-keep`` is kept, with what it needs. Not seen
     as changes: passing a name to a function (``f(x)``) and using a method's result
-    (``y = x.pop()``); the course's functions leave their inputs alone.
+    (``y = x.pop()``), as the course's functions leave their inputs alone; nor is what an
+    import does besides binding its name.
 
     Parameters
     ----------
