@@ -10,6 +10,10 @@ STAMP := $(VENV)/.installed
 LAB_PORT ?= 8888
 # nbgrader calls alembic (and notebooks call jupyter) from PATH: the venv comes first.
 export PATH := $(BIN):$(PATH)
+# Some machines set PYTHONDONTWRITEBYTECODE=1: then every process and kernel (hundreds in a test
+# run) compiles numpy, pandas, scikit-learn... again from source. Bytecode goes to .venv/ and
+# __pycache__/ (ignored by git).
+unexport PYTHONDONTWRITEBYTECODE
 
 .PHONY: setup lab test test-fast lint format data bench normalize snapshot exercises site refresher clean help
 
@@ -20,8 +24,10 @@ $(STAMP): pyproject.toml requirements/constraints.txt
 	@test -x $(PY) || { echo "Creating $(VENV)/ with $(PYTHON)"; $(PYTHON) -m venv $(VENV); }
 	@echo "Installing the course and its pinned dependencies (requirements/constraints.txt)..."
 	@# uv installs the same pinned set about 10x faster than pip (seconds, not minutes); pip is the fallback.
+	@# No --compile-bytecode: compiling every installed file took ~80 s; Python compiles what it imports
+	@# on first use and keeps it, because the targets below let it write bytecode (see unexport).
 	$(PY) -m pip install --quiet --disable-pip-version-check -c requirements/constraints.txt uv \
-	  && $(BIN)/uv pip install --quiet --compile-bytecode --python $(PY) -c requirements/constraints.txt -e '.[test,hub,site]' \
+	  && $(BIN)/uv pip install --quiet --python $(PY) -c requirements/constraints.txt -e '.[test,hub,site]' \
 	  || $(PY) -m pip install --quiet --disable-pip-version-check -c requirements/constraints.txt -e '.[test,hub,site]'
 	@# rfc3987-syntax (pulled in by jupyter-events for jsonschema's optional IRI checks) builds a
 	@# parser at import: about 2-3 s in every process that imports nbformat (nbgrader, nbval, Lab).

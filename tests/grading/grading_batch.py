@@ -9,11 +9,9 @@ released notebook, then collects, autogrades, writes feedback and exports grades
 - ``solution``: every answer cell holds the solution, then calls ``hint``, ``solution`` and
   ``progress`` for its question (a learner who asked for help);  expected: full auto marks
 - ``stub``: the released notebook, untouched;                   expected: zero
-- ``wrong-1``, ``wrong-2``...: the k-th common wrong answer of every answer cell
-  (``WRONG_ANSWERS`` of ``tests/grading/answers/<assignment>.py``), solutions elsewhere;
-                                                              expected: only those questions lose their points
-- ``right-1``, ``right-2``...: the k-th alternative right answer of every answer cell
-  (``RIGHT_ANSWERS`` of the same file), solutions elsewhere;  expected: full auto marks
+- ``wrong-1`` (in ``ATTACK_ASSIGNMENT`` only): the first common wrong answer of every answer
+  cell (``WRONG_ANSWERS`` of ``tests/grading/answers/<assignment>.py``); expected: zero, and
+  what an attack that tries to forge a grade must end with
 - ``tampered``: first question unanswered with its test cell replaced by ``assert True``,
   second question unanswered with its test cell deleted;      expected: both score zero, nothing waits for a human
 - ``endless-loop``: ``while True: pass`` in the last question; expected: timeout, zero there, full elsewhere
@@ -21,6 +19,10 @@ released notebook, then collects, autogrades, writes feedback and exports grades
   and each endless loop costs a timeout and a kernel restart)
 - ``not-json``: not a notebook (through collect);               expected: reported, kept, not graded
 - ``not-json-direct``: the same, dropped straight into ``submitted/``; expected: reported, the rest graded
+
+The answer corpora (every wrong and right answer of ``tests/grading/answers/<assignment>.py``)
+are graded by the assignment's own tests in one kernel (``corpus.py``), not as one nbgrader
+submission each: ``batch.corpus``.
 
 While the batch is graded, the learner's progress file (``HSML_PROGRESS_FILE``) says that
 every question passed: the untouched stub must still score zero, and the file must be
@@ -42,6 +44,7 @@ from pathlib import Path
 import nbformat
 import psutil
 from attacks import ATTACK_ASSIGNMENT, MARKER, attack_submissions
+from corpus import CorpusRun, grade_corpora
 
 from course_tools.grading import pipeline
 from course_tools.grading.cells import (
@@ -126,10 +129,9 @@ class Batch:
     source: dict  # notebook name -> source notebook (solutions, hidden tests)
     released: dict
     groups: list[QuestionCells]  # auto-graded questions, in order
-    wrong_plan: dict[str, dict[str, str]]  # student -> {answer grade_id: why it is wrong}
     wrong_answers: dict | None
-    right_plan: dict[str, dict[str, str]] = field(default_factory=dict)  # student -> {answer grade_id: which}
     right_answers: dict | None = None
+    corpus: CorpusRun = field(default_factory=CorpusRun)  # every corpus answer, graded in one kernel
     tampered: dict[str, str] = field(default_factory=dict)  # test grade_id -> "assert True" / "deleted"
     loop_group: QuestionCells | None = None
     tampered_student: str = "tampered"
@@ -223,22 +225,13 @@ def build_batch(assignment: str, root: Path) -> Batch:
     }
     groups = _groups(source)
     wrong_answers = load_wrong_answers(assignment)
-    batch = Batch(assignment, course, source, released, groups, {}, wrong_answers, timings=timings)
+    batch = Batch(assignment, course, source, released, groups, wrong_answers, timings=timings)
+    batch.right_answers = load_right_answers(assignment)
 
     students = {"solution": fill(released, _asking_for_help(source, solution)), "stub": released}
-    for answer_id, cases in (wrong_answers or {}).items():
-        for k, (why, code) in enumerate(cases.items(), start=1):
-            batch.wrong_plan.setdefault(f"wrong-{k}", {})[answer_id] = why
-            students.setdefault(f"wrong-{k}", {})[answer_id] = code
-    batch.right_answers = load_right_answers(assignment)
-    for answer_id, cases in (batch.right_answers or {}).items():
-        for k, (which, code) in enumerate(cases.items(), start=1):
-            batch.right_plan.setdefault(f"right-{k}", {})[answer_id] = which
-            students.setdefault(f"right-{k}", {})[answer_id] = code
-    wrong_1 = dict(students.get("wrong-1", {}))
-    for student in [*batch.wrong_plan, *batch.right_plan]:
-        students[student] = fill(released, {**solution, **students[student]})
     if assignment == ATTACK_ASSIGNMENT:
+        wrong_1 = {answer_id: next(iter(cases.values())) for answer_id, cases in (wrong_answers or {}).items() if cases}
+        students["wrong-1"] = fill(released, {**solution, **wrong_1})
         attacks = attack_submissions(root, assignment, released, solution, wrong_1, fill)
         batch.attacks = set(attacks)
         students.update(attacks)
@@ -290,6 +283,16 @@ def build_batch(assignment: str, root: Path) -> Batch:
     timings["feedback"] = time.perf_counter() - start
     batch.reports["grades"] = pipeline.export_grades(course)
     batch.grades = pipeline.cell_grades(course, assignment)
+
+    start = time.perf_counter()
+    corpora = {"wrong": wrong_answers, "right": batch.right_answers}
+    for name in names:
+        run = grade_corpora(
+            course.source(assignment) / f"{name}.ipynb", groups, corpora, root.parent / f"corpus-progress-{name}.json"
+        )
+        batch.corpus.source_failure = batch.corpus.source_failure or run.source_failure
+        batch.corpus.answers += run.answers
+    timings["corpus"] = time.perf_counter() - start
     return batch
 
 
@@ -321,5 +324,6 @@ def timed_build(assignment: str, root: Path) -> Batch:
         f"{assignment}: batch {total:.1f} s = import nbgrader {t['import nbgrader']:.1f} + release {t['release']:.1f} "
         f"+ autograde {t['autograde']:.1f} ({len(per_student)} graded; solution {per_student.get('solution', 0):.1f} s, "
         f"endless loop {per_student.get(batch.loop_student, 0):.1f} s at timeout {TIMEOUT:g} s) + feedback {t['feedback']:.1f}"
+        f" + corpus {t['corpus']:.1f} ({len(batch.corpus.answers)} answers in one kernel)"
     )
     return batch

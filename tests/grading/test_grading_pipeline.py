@@ -75,22 +75,31 @@ def test_every_question_has_common_wrong_answers(batch):
     assert not missing, f"{batch.assignment}: questions without any wrong answer: {missing}"
 
 
-def test_a_wrong_answer_loses_the_points_of_its_question_and_only_those(batch):
-    assert batch.wrong_plan, "no wrong answers to grade (see test_every_question_has_common_wrong_answers)"
-    problems = []
-    for student, plan in batch.wrong_plan.items():
-        assert _result(batch, student).graded, _result(batch, student).reason
-        for group in batch.groups:
-            wrong = [plan[a] for a in group.answer_ids if a in plan]
-            score = batch.group_score(student, group)
-            if wrong and score != 0:
-                problems.append(f"{group.name} ({wrong[0]!r}) still earns {score:g} of {group.points:g} points")
-            if not wrong and score != group.points:
-                problems.append(
-                    f"{group.name} has the solution but lost points ({score:g} of {group.points:g}) "
-                    f"next to wrong answers {sorted(plan.values())}"
-                )
+def test_the_source_notebook_runs_cell_by_cell(batch):
+    # solutions, visible and hidden tests, in one kernel, before the corpora are graded
+    assert batch.corpus.source_failure is None, batch.corpus.source_failure
+
+
+def _corpus(batch, kind):
+    assert batch.corpus.source_failure is None, batch.corpus.source_failure
+    graded = [answer for answer in batch.corpus.answers if answer.kind == kind]
+    assert graded, f"{batch.assignment}: no {kind} answers were graded"
+    return graded
+
+
+def test_a_wrong_answer_loses_the_points_of_its_question(batch):
+    problems = [
+        f"{a.question.name} ({a.label!r}) still earns {a.score:g} of {a.question.points:g} points"
+        for a in _corpus(batch, "wrong")
+        if a.score != 0
+    ]
     assert not problems, "\n".join(problems)
+
+
+def test_corpus_answers_leave_the_solution_passing_after_them(batch):
+    # otherwise an answer biased the grading of the next ones in the same kernel
+    biased = [f"{a.answer_id}: {a.label!r}" for a in batch.corpus.answers if not a.restored]
+    assert not biased, f"after these answers, the solution no longer passes its tests: {biased}"
 
 
 def test_every_question_has_alternative_right_answers(batch):
@@ -103,26 +112,21 @@ def test_every_question_has_alternative_right_answers(batch):
 
 
 def test_alternative_right_answers_earn_full_marks(batch):
-    problems = []
-    for student, plan in batch.right_plan.items():
-        for group in batch.groups:
-            score = batch.group_score(student, group)
-            if score != group.points:
-                right = [plan[a] for a in group.answer_ids if a in plan] or ["(the solution)"]
-                problems.append(f"{student}: {group.name} ({right[0]!r}) earns {score:g} of {group.points:g} points")
+    problems = [
+        f"{a.question.name} ({a.label!r}) earns {a.score:g} of {a.question.points:g} points"
+        + (f" (its tests raised {a.errors})" if a.errors else "")
+        for a in _corpus(batch, "right")
+        if a.score != a.question.points
+    ]
     assert not problems, f"{batch.assignment}: right answers that lose points:\n  " + "\n  ".join(problems)
 
 
 def test_hidden_tests_catch_a_wrong_answer_the_visible_check_lets_through(batch):
     """A hidden test that no wrong answer makes fail proves nothing: each one must earn its place."""
     passed_visible = {}  # question -> wrong answers that passed its visible check, so were caught by hidden tests
-    for student, plan in batch.wrong_plan.items():
-        cells = {grade_id(c): c for nb in batch.autograded(student).values() for c in nb.cells}
-        for group in batch.groups:
-            wrong = [plan[a] for a in group.answer_ids if a in plan]
-            outputs = [o for gid in group.test_ids for o in cells[gid].outputs]
-            if wrong and not any(o.get("ename") == "CheckFailed" for o in outputs):
-                passed_visible.setdefault(group.name, []).append(wrong[0])
+    for answer in _corpus(batch, "wrong"):
+        if not answer.caught_by_visible_check:
+            passed_visible.setdefault(answer.question.name, []).append(answer.label)
     missing = [g.name for g in batch.groups if g.name not in passed_visible]
     assert not missing, (
         f"For {missing}, every wrong answer is caught by the visible check already: add a common wrong answer "
@@ -178,8 +182,6 @@ def test_malformed_submissions_are_reported_kept_and_the_rest_is_graded(batch):
         "stub",
         batch.tampered_student,
         *([batch.loop_student] if batch.loop_student else []),
-        *batch.wrong_plan,
-        *batch.right_plan,
     } <= graded
 
 

@@ -1,5 +1,7 @@
 """The notebook harness: every notebook in ``modules/`` runs under nbval in plain ``pytest``,
-and so does every assignment's SOURCE notebook (``autograded/source/NN_name/NN_name.ipynb``).
+and so does an assignment's SOURCE notebook (``autograded/source/NN_name/NN_name.ipynb``) when
+its path is given (``make test`` runs the sources in the grading tests instead:
+``tests/grading/corpus.py`` runs each cell by cell, then grades its answer corpora in that kernel).
 
 Loaded for every pytest run by the repository's root ``conftest.py``, so both
 ``make test`` and ``pytest modules/01_class_imbalance.ipynb`` use it.
