@@ -21,7 +21,8 @@ from tests.browser import lab_page
 from tests.browser.checks import mismatches, parse_data_value, wait_until
 from tests.browser.spec import NOTEBOOKS, MainWidget
 from tests.browser.test_browser_notebooks import KERNEL_STATE
-from tests.site.conftest import TIMINGS, run_axe
+from tests.site.conftest import run_axe
+from tests.site.timings import TIMINGS
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 SCREENSHOTS = REPO_ROOT / "build" / "screenshots"
