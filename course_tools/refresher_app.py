@@ -2,8 +2,18 @@
 
 One Voila page per module: its two-minute refresher (the same text as the website's,
 from :func:`course_tools.site.refresher_markdown`) and its main explorer, live. The page is
-the module's own code up to its explorer, run silently (``%%capture``): nothing is copied,
-and Voila strips the sources, so a reader sees text, numbers and the explorer only.
+the module's own code cells that its explorer needs, run silently (``%%capture``): nothing
+is copied, and Voila strips the sources, so a reader sees text, numbers and the explorer only.
+
+Which cells the explorer needs is a backward def-use slice (:func:`needed_cells`): the
+explorer cell (the code cell whose first lines hold ``# main-widget``) reads names; the
+cells before it that bind or change those names are kept, then the cells those read, and
+so on. Figures, quizzes and tables the explorer never reads are left out (a page still pays
+for its kernel, the imports, and the data and fits its explorer uses). A module cell tagged ``app-keep``
+(the Jupyter cell tag) is kept with everything it needs, whether the explorer reads it or
+not: for a name that something else reads in the page's kernel, e.g. a test that inspects
+the kernel (``tests/site/test_refresher_app.py`` checks that the browser spec's engines
+find every name they read, and names the tag when one is missing).
 
 Served on 127.0.0.1 with a token, as ``make lab`` is: the token is passed in a configuration
 file readable by its owner only, never on the command line.
@@ -12,10 +22,12 @@ file readable by its owner only, never on the command line.
 from __future__ import annotations
 
 import argparse
+import ast
 import json
 import os
 import secrets
 import subprocess
+import symtable
 import sys
 import tempfile
 from pathlib import Path
@@ -27,6 +39,9 @@ from course_tools.site import BUILD, EXECUTED, MODULES, executed_notebook, refre
 
 APP = BUILD / "app"
 MAIN_WIDGET_MARKER = "# main-widget"
+APP_KEEP_TAG = "app-keep"
+# Names that read or bind variables the code does not spell out: slicing cannot follow them.
+_OPAQUE_NAMES = frozenset({"exec", "eval", "globals", "locals", "vars", "get_ipython", "__import__"})
 # Widgets render without accessible names: each slider handle gets its label's text, and the
 # explorer's picture an alt text that points to the numbers beside it (axe-core checks both).
 ACCESSIBILITY_CELL = """from IPython.display import Javascript, display
@@ -56,7 +71,7 @@ new MutationObserver(hsmlLabelWidgets).observe(document.body, {childList: true, 
 \"\"\"))
 """
 
-__all__ = ["app_notebook", "build_app", "voila_command", "main"]
+__all__ = ["app_notebook", "build_app", "needed_cells", "voila_command", "main"]
 
 
 def _is_main_widget(cell):
@@ -70,8 +85,261 @@ def _without_links(markdown):
     return re.sub(r"\[([^\]]+)\]\((?![a-z]+:)[^)]*\)", r"\1", markdown)
 
 
+# --- which cells the explorer needs -------------------------------------------------------------
+
+
+class _Opaque(Exception):
+    """Raised for code whose effect on names the text does not show (``global``, ``exec``, ``import *``)."""
+
+
+def _source(cell):
+    return cell if isinstance(cell, str) else cell["source"]
+
+
+def _is_code(cell):
+    return isinstance(cell, str) or cell.get("cell_type", "code") == "code"
+
+
+def _tags(cell):
+    return () if isinstance(cell, str) else cell.get("metadata", {}).get("tags", ())
+
+
+def _flat_targets(target):
+    """The simple targets inside a (possibly nested, starred) tuple or list target."""
+    if isinstance(target, (ast.Tuple, ast.List)):
+        for element in target.elts:
+            yield from _flat_targets(element)
+    elif isinstance(target, ast.Starred):
+        yield from _flat_targets(target.value)
+    else:
+        yield target
+
+
+def _root_name(node):
+    """``x`` for ``x``, ``x.a``, ``x[i].b`` or ``x.f(...).g``; None for ``f(x).g``, ``(a + b).c``, ..."""
+    while isinstance(node, (ast.Attribute, ast.Subscript, ast.Call)):
+        if isinstance(node, ast.Call):
+            if isinstance(node.func, ast.Name):
+                return None  # f(x).a: the chain starts at a function's result
+            node = node.func
+        else:
+            node = node.value
+    return node.id if isinstance(node, ast.Name) else None
+
+
+def _store_targets(node):
+    if isinstance(node, (ast.Assign, ast.Delete)):
+        return node.targets
+    if isinstance(node, (ast.AugAssign, ast.AnnAssign, ast.For, ast.AsyncFor, ast.comprehension)):
+        return [node.target]
+    if isinstance(node, (ast.With, ast.AsyncWith)):
+        return [item.optional_vars for item in node.items if item.optional_vars is not None]
+    return []
+
+
+def _changed_in_place(tree):
+    """Names changed without being rebound: ``x[i] = v``, ``x.a += v``, ``del x[i]``, a bare ``x.m(...)``."""
+    changed = set()
+    for node in ast.walk(tree):
+        for target in _store_targets(node):
+            for simple in _flat_targets(target):
+                if isinstance(simple, (ast.Attribute, ast.Subscript)) and (name := _root_name(simple)):
+                    changed.add(name)
+        if isinstance(node, ast.Expr):
+            call = node.value.value if isinstance(node.value, ast.Await) else node.value
+            if isinstance(call, ast.Call) and isinstance(call.func, ast.Attribute) and (name := _root_name(call.func)):
+                changed.add(name)
+    return changed
+
+
+def _function_changes_a_global(tree):
+    """Whether a function body changes in place a name that is not its own (so calls elsewhere change it)."""
+    for node in ast.walk(tree):
+        if not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)):
+            continue
+        arguments = node.args
+        own = {a.arg for a in (*arguments.posonlyargs, *arguments.args, *arguments.kwonlyargs)}
+        own |= {a.arg for a in (arguments.vararg, arguments.kwarg) if a is not None}
+        body = node.body if isinstance(node.body, list) else [node.body]
+        for statement in body:
+            own |= {n.id for n in ast.walk(statement) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)}
+        if any(_changed_in_place(statement) - own for statement in body):
+            return True
+    return False
+
+
+def _symtable_reads(source, bound):
+    """Names that code reads from the cell's level: at once (less ``bound``), or later, in a function."""
+    table = symtable.symtable(source, "<cell>", "exec")
+    reads = {s.get_name() for s in table.get_symbols() if s.is_referenced()} - bound
+    scopes = list(table.get_children())
+    while scopes:  # function, lambda, class and comprehension bodies: their names may be read at any time
+        scope = scopes.pop()
+        reads |= {s.get_name() for s in scope.get_symbols() if s.is_global() and s.is_referenced()}
+        scopes.extend(scope.get_children())
+    return reads
+
+
+def _target_names(target):
+    return {t.id for t in _flat_targets(target) if isinstance(t, ast.Name)}
+
+
+def _target_reads(target, bound):
+    """What a store target reads itself: ``x`` and ``i`` in ``x[i] = v``."""
+    parts = [t for t in _flat_targets(target) if not isinstance(t, ast.Name)]
+    return set().union(*(_symtable_reads(ast.unparse(t), bound) for t in parts))
+
+
+def _sure_binds(statement):
+    """Names a simple statement binds whenever it runs (a ``for`` or an ``if`` may not run its body)."""
+    if isinstance(statement, ast.Assign):
+        return set().union(*(_target_names(t) for t in statement.targets))
+    if isinstance(statement, (ast.AnnAssign, ast.AugAssign)) and isinstance(statement.target, ast.Name):
+        return {statement.target.id} if getattr(statement, "value", None) is not None else set()
+    if isinstance(statement, ast.Import):
+        return {alias.asname or alias.name.split(".")[0] for alias in statement.names}
+    if isinstance(statement, ast.ImportFrom):
+        return {alias.asname or alias.name for alias in statement.names}
+    if isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+        return {statement.name}
+    return set()
+
+
+def _reads(statements, bound):
+    """Names that statements read before they bind them themselves; ``bound`` grows as they bind."""
+    free = set()
+    for statement in statements:
+        if isinstance(statement, (ast.For, ast.AsyncFor)):
+            free |= _symtable_reads(ast.unparse(statement.iter), bound) | _target_reads(statement.target, bound)
+            free |= _reads(statement.body, bound | _target_names(statement.target))
+            free |= _reads(statement.orelse, set(bound))
+        elif isinstance(statement, (ast.While, ast.If)):
+            free |= _symtable_reads(ast.unparse(statement.test), bound)
+            free |= _reads(statement.body, set(bound)) | _reads(statement.orelse, set(bound))
+        elif isinstance(statement, (ast.With, ast.AsyncWith)):
+            for item in statement.items:
+                free |= _symtable_reads(ast.unparse(item.context_expr), bound)
+                if item.optional_vars is not None:
+                    free |= _target_reads(item.optional_vars, bound)
+                    bound |= _target_names(item.optional_vars)
+            free |= _reads(statement.body, bound)
+        elif isinstance(statement, (ast.Try, getattr(ast, "TryStar", ast.Try))):
+            free |= _reads(statement.body, set(bound)) | _reads(statement.orelse, set(bound))
+            free |= _reads(statement.finalbody, set(bound))
+            for handler in statement.handlers:
+                if handler.type is not None:
+                    free |= _symtable_reads(ast.unparse(handler.type), bound)
+                free |= _reads(handler.body, bound | ({handler.name} if handler.name else set()))
+        else:  # a simple statement, def, class or match: read as a whole
+            free |= _symtable_reads(ast.unparse(statement), bound)
+            if isinstance(statement, ast.Delete):
+                bound -= set().union(*(_target_names(t) for t in statement.targets))
+            bound |= _sure_binds(statement)
+    return free
+
+
+def _names(source):
+    """``(reads, binds, changes)`` of a cell's code; None when it does not parse (IPython magics, ``!``).
+
+    Raises ``_Opaque`` for code whose effect on names the text does not show.
+    """
+    try:
+        tree = ast.parse(source)
+        table = symtable.symtable(source, "<cell>", "exec")
+    except (SyntaxError, ValueError):
+        return None
+    for node in ast.walk(tree):
+        if (
+            isinstance(node, ast.Global)
+            or (isinstance(node, ast.ImportFrom) and any(alias.name == "*" for alias in node.names))
+            or (isinstance(node, ast.Name) and node.id in _OPAQUE_NAMES)
+        ):
+            raise _Opaque
+    if _function_changes_a_global(tree):
+        raise _Opaque
+    try:
+        reads = _reads(tree.body, set())
+    except SyntaxError:  # a part that cannot stand alone, e.g. a top-level ``await`` (IPython runs it)
+        return None
+    binds = {s.get_name() for s in table.get_symbols() if s.is_assigned() or s.is_imported()}
+    binds |= {n.target.id for n in ast.walk(tree) if isinstance(n, ast.NamedExpr)}  # := inside a comprehension
+    return reads, binds, _changed_in_place(tree)
+
+
+def needed_cells(cells, explorer):
+    """The code cells that ``explorer`` depends on, in their order: a backward def-use slice.
+
+    A cell is kept when it binds a name that the explorer or a kept cell reads: by
+    assignment (plain, augmented, annotated, to a tuple), ``for`` or ``with ... as`` target,
+    import, ``def`` or ``class``, or ``:=``; or when it changes such a name in place: a
+    subscript or attribute store (``x[i] = v``, ``x.a = v``, ``del x[i]``), or a method called
+    as a statement of its own (``df.drop(columns=c, inplace=True)``, ``lst.append(v)``). What
+    a kept cell reads, in its own code or in the functions it defines, is needed in turn,
+    whatever the order (a function may read a name bound after its ``def``).
+
+    Conservative where the text cannot tell. A cell that does not parse (an IPython magic,
+    a ``!`` line) is kept, with every cell before it. A ``global`` statement, ``exec``,
+    ``eval``, ``globals``, ``locals``, ``vars``, ``get_ipython``, ``__import__``,
+    ``from m import *``, or a function that changes in place a name it does not own, in any
+    cell, keeps every cell. A cell tagged ``app-keep`` is kept, with what it needs. Not seen
+    as changes: passing a name to a function (``f(x)``) and using a method's result
+    (``y = x.pop()``), as the course's functions leave their inputs alone; nor is what an
+    import does besides binding its name.
+
+    Parameters
+    ----------
+    cells : list of str or of nbformat.NotebookNode
+        The module's cells before the explorer, in order (markdown and empty cells are left out).
+    explorer : str or nbformat.NotebookNode
+        The explorer cell, or its source.
+
+    Returns
+    -------
+    list
+        The kept items of ``cells``, in their order (the same objects).
+
+    Examples
+    --------
+    >>> cells = [
+    ...     "import numpy as np",
+    ...     "y = np.arange(5)",
+    ...     "print(y.sum())",
+    ...     "figure = np.histogram(y)",
+    ...     "scores = y * 2.0",
+    ...     "scores[0] = 10.0",
+    ... ]
+    >>> needed_cells(cells, "explorer = Explorer(y, scores)")
+    ['import numpy as np', 'y = np.arange(5)', 'scores = y * 2.0', 'scores[0] = 10.0']
+
+    A magic does not parse: it is kept, with every cell before it.
+
+    >>> needed_cells(["a = 1", "%time b = 2", "c = 3"], "explorer = Explorer(c)")
+    ['a = 1', '%time b = 2', 'c = 3']
+    """
+    code = [cell for cell in cells if _is_code(cell) and _source(cell).strip()]
+    try:
+        target = _names(_source(explorer))
+        names = [_names(_source(cell)) for cell in code]
+    except _Opaque:
+        return code
+    if target is None:
+        return code
+    unreadable = [i for i, found in enumerate(names) if found is None]
+    kept = set(range(unreadable[-1] + 1)) if unreadable else set()
+    kept |= {i for i, cell in enumerate(code) if APP_KEEP_TAG in _tags(cell)}
+    needed = set(target[0]).union(*(names[i][0] for i in kept if names[i] is not None))
+    while True:
+        more = {
+            i for i, found in enumerate(names) if i not in kept and found is not None and (found[1] | found[2]) & needed
+        }
+        if not more:
+            return [cell for i, cell in enumerate(code) if i in kept]
+        kept |= more
+        needed |= set().union(*(names[i][0] for i in more))
+
+
 def app_notebook(module, executed):
-    """The app page of one module: refresher text, then its code up to the explorer, silent.
+    """The app page of one module: refresher text, then the code its explorer needs, silent.
 
     Parameters
     ----------
@@ -95,9 +363,8 @@ def app_notebook(module, executed):
     page = nbformat.v4.new_notebook(metadata=module.metadata)
     page.cells.append(nbformat.v4.new_markdown_cell(text.split("\n## Interview one-liner")[0]))
     page.cells.append(nbformat.v4.new_markdown_cell("## Explore it yourself"))
-    for cell in cells[:position]:
-        if cell.cell_type == "code" and cell.source.strip():
-            page.cells.append(nbformat.v4.new_code_cell("%%capture\n" + cell.source))
+    for cell in needed_cells(cells[:position], cells[position]):
+        page.cells.append(nbformat.v4.new_code_cell("%%capture\n" + cell.source))
     page.cells.append(nbformat.v4.new_code_cell(cells[position].source))
     page.cells.append(nbformat.v4.new_code_cell(ACCESSIBILITY_CELL))
     one_liner = text.split("\n## Interview one-liner", 1)[1] if "## Interview one-liner" in text else ""

@@ -16,11 +16,11 @@ from course_tools.refresher_app import build_app, voila_command, write_token_con
 from course_tools.site import build_site
 from tests.browser.conftest import CHROMIUM_ARGS, find_chromium
 from tests.browser.lab_server import free_port
+from tests.site.timings import TIMINGS
 
 HERE = Path(__file__).resolve().parent
 REPO_ROOT = HERE.parents[1]
 AXE_DIR = REPO_ROOT / "build" / "axe"
-TIMINGS = []  # lines printed at the end of the run
 
 
 @pytest.fixture(scope="session")
