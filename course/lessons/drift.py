@@ -45,6 +45,7 @@ from course.metrics import (
     CostModel,
     control_limits,
     day_bootstrap,
+    expected_loss_decisions,
     first_alarm,
     ks_by_period,
     population_stability_index,
@@ -273,9 +274,8 @@ def simulate_world(kind=None, size=None, start_day=None, *, seed=0, n_customers=
 
 
 def _alerts(probabilities, amounts):
-    """Module 03's expected-loss rule: alert when ``p * (amount + friction) >= review + friction``."""
-    friction, review = COST_MODEL.friction_cost, COST_MODEL.review_cost
-    return probabilities * (amounts + friction) >= review + friction
+    """Module 03's expected-loss rule with the lesson's cost model (``expected_loss_decisions``)."""
+    return expected_loss_decisions(probabilities, amounts=amounts, cost_model=COST_MODEL)
 
 
 def _costs(alerts, y_true, amounts):

@@ -16,6 +16,14 @@ from nbval.plugin import IPyNbCell, IPyNbFile
 from course_tools.notebooks import describe_cell
 from tests.modules import harness
 
+# Run in a module's kernel after its last cell: the state of its widgets, as JSON on stdout.
+WIDGET_STATE_CODE = (
+    "import json as _hsml_json\n"
+    "from ipywidgets import Widget as _HsmlWidget\n"
+    "print(_hsml_json.dumps(_HsmlWidget.get_manager_state(drop_defaults=False)))\n"
+    "del _hsml_json, _HsmlWidget\n"
+)
+
 # nbval never compares these (unless --nbdime), so they are not recorded either.
 NOT_COMPARED = {"image/png", "image/jpeg", "application/vnd.jupyter.widget-view+json"}
 
@@ -98,11 +106,39 @@ class CourseNotebook(IPyNbFile):
         if orphans:
             yield OrphanRecordings.from_parent(self, name="expected outputs", orphans=orphans)
 
+    def widget_state(self):
+        """The kernel's widget state, as Jupyter saves it in a notebook's metadata (or None).
+
+        The app test compares its pages' explorers with the whole module's from it, and the
+        website's pages show the widgets as they were left.
+        """
+        kernel = getattr(self, "kernel", None)
+        if kernel is None or not kernel.is_alive():
+            return None
+        printed = []
+
+        def keep_stdout(message):
+            if message["msg_type"] == "stream" and message["content"].get("name") == "stdout":
+                printed.append(message["content"]["text"])
+
+        try:
+            reply = kernel.kc.execute_interactive(
+                WIDGET_STATE_CODE, store_history=False, timeout=60, output_hook=keep_stdout
+            )
+        except Exception:  # a kernel that cannot answer: the copy is written without widget state
+            return None
+        if reply["content"]["status"] != "ok" or not printed:
+            return None
+        return json.loads("".join(printed))
+
     def write_executed(self, folder):
         """Write this notebook with the outputs it just produced, if every one of its cells passed."""
         if not self.cell_items or not all(item.passed for item in self.cell_items):
             return None
         executed = nbformat.from_dict(copy.deepcopy(dict(self.nb)))
+        state = self.widget_state()
+        if state and state.get("state"):
+            executed.metadata["widgets"] = {"application/vnd.jupyter.widget-state+json": state}
         by_id = {item.cell.get("id"): item.executed_outputs for item in self.cell_items}
         for cell in executed.cells:
             if cell.cell_type == "code":
