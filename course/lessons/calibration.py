@@ -596,38 +596,10 @@ def _row_costs(cost_model, labels, flagged, amounts):
     )
 
 
-def _sum_bootstrap(days, values, *, mean=False, seed=0):
-    """Day bootstrap of column sums (or means) of ``values``: the draws of ``DayBootstrap(days, seed=seed)``.
-
-    A sum over transactions is the sum over days of the day totals, so each resample is
-    the drawn days' counts times the day totals: the same numbers as
-    ``DayBootstrap.statistic`` with a sum (or mean), without rebuilding the rows.
-    """
-    boot = DayBootstrap(days, seed=seed)
-    values = np.asarray(values, dtype=np.float64).reshape(len(boot.day_index), -1)
-    per_day = np.zeros((boot.n_days, values.shape[1]))
-    np.add.at(per_day, boot.day_index, values)
-    estimate, draws = per_day.sum(axis=0), boot.counts @ per_day
-    if mean:
-        rows_per_day = np.bincount(boot.day_index, minlength=boot.n_days).astype(np.float64)
-        estimate, draws = estimate / rows_per_day.sum(), draws / (boot.counts @ rows_per_day)[:, None]
-    alpha = (1 - boot.confidence_level) / 2
-    low, high = np.quantile(draws, [alpha, 1 - alpha], axis=0)
-    return BootstrapResult(
-        estimate=estimate,
-        low=low,
-        high=high,
-        standard_error=draws.std(axis=0, ddof=1),
-        confidence_level=boot.confidence_level,
-        n_resamples=boot.n_resamples,
-        n_days=boot.n_days,
-    )
-
-
 def _cost_difference(cost_model, labels, flags_a, flags_b, amounts, days, seed):
     """Day-bootstrap interval of cost(a) - cost(b), both on the same drawn days."""
     rows = _row_costs(cost_model, labels, flags_a, amounts) - _row_costs(cost_model, labels, flags_b, amounts)
-    result = _sum_bootstrap(days, rows, seed=seed)
+    result = DayBootstrap(days, seed=seed).column_sums(rows)
     return BootstrapResult(
         estimate=float(result.estimate[0]),
         low=float(result.low[0]),
@@ -744,8 +716,9 @@ def compare_calibrations(
     # the same drawn days (the draws of DayBootstrap(days, seed=seed))
     squared = np.column_stack([(checked[key] - labels) ** 2 for key in keys])
     costs = np.column_stack([_row_costs(cost_model, labels, flags[key], money) for key in keys])
-    brier_gap = _sum_bootstrap(days, squared - squared[:, [ref]], mean=True, seed=seed)
-    cost_gap = _sum_bootstrap(days, costs - costs[:, [ref]], seed=seed)
+    boot = DayBootstrap(days, seed=seed)
+    brier_gap = boot.column_sums(squared - squared[:, [ref]], mean=True)
+    cost_gap = boot.column_sums(costs - costs[:, [ref]])
     rows = {}
     for i, key in enumerate(keys):
         report = calibration_report(labels, checked[key], n_bins=n_bins, strategy=strategy)
@@ -883,15 +856,13 @@ def money_of_calibration(y_true, uncalibrated, calibrated, *, amounts, days, cos
     flags_raw = [expected_loss_decisions(raw[key], amounts=money, cost_model=cost_model) for key in keys]
     flags_fixed = [expected_loss_decisions(fixed[key], amounts=money, cost_model=cost_model) for key in keys]
 
-    saving = _sum_bootstrap(
-        days,
+    saving = DayBootstrap(days, seed=seed).column_sums(
         np.column_stack(
             [
                 _row_costs(cost_model, labels, a, money) - _row_costs(cost_model, labels, b, money)
                 for a, b in zip(flags_raw, flags_fixed)
             ]
         ),
-        seed=seed,
     )
     rows = {}
     for i, key in enumerate(keys):

@@ -12,7 +12,6 @@ from course.lessons.calibration import (
     DEFAULT_COST_MODEL,
     MODEL_NAMES,
     CalibrationStudy,
-    _sum_bootstrap,
     calibrated_probabilities,
     calibration_summary,
     calibration_view,
@@ -252,9 +251,6 @@ def test_cost_and_brier_differences_use_the_same_draws_as_the_generic_bootstrap(
     assert table.loc["doubled", "brier_diff"] == pytest.approx(generic.estimate)
     assert table.loc["doubled", "brier_diff_low"] == pytest.approx(generic.low)
     assert table.loc["doubled", "brier_diff_high"] == pytest.approx(generic.high)
-    fast = _sum_bootstrap(days, np.arange(y.size, dtype=float), seed=2)
-    slow = DayBootstrap(days, seed=2).statistic(np.sum, np.arange(y.size, dtype=float))
-    assert (fast.low[0], fast.high[0]) == pytest.approx((slow.low, slow.high))
 
 
 def test_comparisons_are_deterministic_given_the_seed():

@@ -86,3 +86,23 @@ def test_bad_input_is_named():
         DayBootstrap([0, 0, 1, 1, 2, 2], n_resamples=50, seed=0).average_precision(
             [1, 0, 0, 0, 0, 0], [0.9, 0.1, 0.2, 0.3, 0.4, 0.5]
         )
+
+
+@pytest.mark.parametrize("mean", [False, True])
+def test_column_sums_equal_the_general_statistic(mean):
+    rng = np.random.default_rng(3)
+    days = rng.integers(0, 12, size=300)
+    values = np.column_stack([rng.normal(size=300), rng.exponential(size=300)])
+    boot = DayBootstrap(days, n_resamples=50, seed=2)
+    fast = boot.column_sums(values, mean=mean)
+    slow = boot.statistic(lambda v: v.mean(axis=0) if mean else v.sum(axis=0), values)
+    for field in ("estimate", "low", "high", "standard_error"):
+        assert getattr(fast, field) == pytest.approx(getattr(slow, field)), field
+
+
+def test_column_sums_refuse_bad_values():
+    boot = DayBootstrap([0, 0, 1, 1], n_resamples=3, seed=0)
+    with pytest.raises(ValueError, match="NaN or infinite"):
+        boot.column_sums([1.0, np.nan, 2.0, 3.0])
+    with pytest.raises(ValueError, match="days has 4, values has 3"):
+        boot.column_sums([1.0, 2.0, 3.0])
