@@ -59,7 +59,7 @@ format: setup
 
 # The quick loop while writing code: no notebooks, no grading pipeline, no browser.
 test-fast: setup
-	$(PY) -m pytest tests -m "not browser and not grading" -p no:nbval
+	$(PY) -m pytest tests -m "not browser and not grading and not notebooks" -p no:nbval
 
 # The course as a website (build/site/html/index.html): modules with outputs, refreshers, exercises.
 # Reuses the notebooks executed by the last `make test` (build/executed/), else runs them.

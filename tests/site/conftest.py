@@ -23,6 +23,13 @@ REPO_ROOT = HERE.parents[1]
 AXE_DIR = REPO_ROOT / "build" / "axe"
 
 
+def pytest_collection_modifyitems(items):
+    """Tests of the built website need the modules executed: marked, so that make test-fast skips them."""
+    for item in items:
+        if "site" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.notebooks)
+
+
 @pytest.fixture(scope="session")
 def site(tmp_path_factory):
     """The website, built once from build/executed/ (left by the notebook tests) or by running the modules."""
