@@ -21,6 +21,7 @@ __all__ = [
     "check_amounts",
     "check_same_length",
     "check_timestamp_days",
+    "check_transactions",
 ]
 
 
@@ -204,3 +205,40 @@ def check_timestamp_days(timestamps):
     if index.tz is not None:  # days are the local calendar days of the transactions
         index = index.tz_localize(None)
     return index.values.astype("datetime64[D]").astype(np.int64)
+
+
+def check_transactions(df, columns, *, what):
+    """Return ``df`` checked to be a non-empty DataFrame of transactions with ``columns``.
+
+    Parameters
+    ----------
+    df : pandas.DataFrame
+    columns : iterable of str
+        The columns the caller reads.
+    what : str
+        The caller's name, for the messages.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``df`` itself.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from course._validation import check_transactions
+    >>> check_transactions(pd.DataFrame({"day": [0]}), ["day"], what="f").shape
+    (1, 1)
+    >>> check_transactions(pd.DataFrame({"day": [0]}), ["is_fraud"], what="f")
+    Traceback (most recent call last):
+    ...
+    ValueError: f needs the columns ['is_fraud'], missing from df (it has ['day']).
+    """
+    if not isinstance(df, pd.DataFrame):
+        raise ValueError(f"{what} needs a pandas DataFrame of transactions, got {type(df).__name__}.")
+    missing = [c for c in columns if c not in df.columns]
+    if missing:
+        raise ValueError(f"{what} needs the columns {missing}, missing from df (it has {list(df.columns)}).")
+    if len(df) == 0:
+        raise ValueError(f"{what} got an empty DataFrame: at least one transaction is needed.")
+    return df

@@ -11,7 +11,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from course._validation import check_amounts
+from course._validation import check_amounts, check_transactions
 from course.data._windows import GroupTimeKeys, count_covering
 
 __all__ = ["build_features", "FEATURE_COLUMNS"]
@@ -130,13 +130,7 @@ def build_features(df):
 
 
 def _check_input(df):
-    if not isinstance(df, pd.DataFrame):
-        raise ValueError(f"build_features needs a pandas DataFrame of transactions, got {type(df).__name__}.")
-    missing = [c for c in _REQUIRED if c not in df.columns]
-    if missing:
-        raise ValueError(f"build_features needs the columns {missing}, missing from df (it has {list(df.columns)}).")
-    if len(df) == 0:
-        raise ValueError("build_features got an empty DataFrame: at least one transaction is needed.")
+    check_transactions(df, _REQUIRED, what="build_features")
     seconds = _as_seconds(df["timestamp"], "timestamp")
     ids = {}
     for column in ("customer_id", "terminal_id"):

@@ -41,7 +41,7 @@ from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import TargetEncoder
 from threadpoolctl import threadpool_limits
 
-from course._validation import check_binary_labels, check_same_length, check_scalar, check_scores
+from course._validation import check_binary_labels, check_same_length, check_scalar, check_scores, check_transactions
 from course.data import FEATURE_COLUMNS, SCENARIOS, build_features, time_split
 from course.metrics import RANKING_METRICS, optimism
 from course.models import make_fraud_model
@@ -231,16 +231,6 @@ def keep_known_at_scoring(X, *, availability=None, errors="raise"):
     return X.loc[:, audit.index[audit["usable"]]].copy()
 
 
-def _check_transactions(df, columns, function):
-    if not isinstance(df, pd.DataFrame):
-        raise ValueError(f"{function} needs a pandas DataFrame of transactions, got {type(df).__name__}.")
-    missing = [c for c in columns if c not in df.columns]
-    if missing:
-        raise ValueError(f"{function} needs the columns {missing}, missing from df.")
-    if len(df) == 0:
-        raise ValueError(f"{function} got an empty DataFrame.")
-
-
 def post_outcome_inputs(df, *, at_payment=False):
     """The three post-outcome trap columns as numeric model inputs.
 
@@ -270,7 +260,7 @@ def post_outcome_inputs(df, *, at_payment=False):
     (True, 0.0)
     """
     names = ["chargeback_amount", "case_status", "card_blocked_after"]
-    _check_transactions(df, names, "post_outcome_inputs")
+    check_transactions(df, names, what="post_outcome_inputs")
     if at_payment:
         return pd.DataFrame(0.0, index=df.index, columns=names)
     return pd.DataFrame(
@@ -314,7 +304,7 @@ def eventual_label_terminal_risk(df):
     >>> bool((eventual >= honest).all()), bool((eventual > honest).any())
     (True, True)
     """
-    _check_transactions(df, ["timestamp", "is_fraud", "label_available_at"], "eventual_label_terminal_risk")
+    check_transactions(df, ["timestamp", "is_fraud", "label_available_at"], what="eventual_label_terminal_risk")
     fraud = (df["is_fraud"] == 1).to_numpy()
     label_time = df["label_available_at"].copy()
     label_time[fraud] = df["timestamp"][fraud] + pd.Timedelta(seconds=1)
@@ -475,7 +465,7 @@ class LeakageStudy:
     """
 
     def __init__(self, df, *, train_days=49, gap_days=14, validation_days=21, n_resamples=200, seed=0):
-        _check_transactions(df, ["day", "is_fraud"], "LeakageStudy")
+        check_transactions(df, ["day", "is_fraud"], what="LeakageStudy")
         self.y = check_binary_labels(df["is_fraud"].to_numpy(), name="is_fraud")
         self.days = df["day"].to_numpy()
         self.train, self.validation = time_split(
@@ -678,7 +668,7 @@ def fraud_mix(df, study, result):
     >>> mix.columns.tolist(), round(float(mix["launch share"].sum()), 6)
     (['validation share', 'launch share', 'launch ROC-AUC'], 1.0)
     """
-    _check_transactions(df, ["fraud_scenario", "is_fraud"], "fraud_mix")
+    check_transactions(df, ["fraud_scenario", "is_fraud"], what="fraud_mix")
     if not isinstance(study, LeakageStudy):
         raise ValueError(f"study must be a LeakageStudy, got {type(study).__name__}.")
     if not isinstance(result, ProtocolResult):
