@@ -23,22 +23,12 @@ import matplotlib
 matplotlib.use("Agg")
 
 import numpy as np
+from timing import best_time
 
 from course.widgets import CalibrationExplorer
 
 GOAL_UPDATE_MS = 50.0
 N_LAUNCH = 40_617
-
-
-def best_time(function, repeat, number=1, clock=time.perf_counter):
-    """Best time of ``number`` calls, over ``repeat`` runs, per call (seconds), on ``clock``."""
-    best = float("inf")
-    for _ in range(repeat):
-        start = clock()
-        for _ in range(number):
-            function()
-        best = min(best, (clock() - start) / number)
-    return best
 
 
 def synthetic(n=N_LAUNCH, seed=0):

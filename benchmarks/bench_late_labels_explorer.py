@@ -26,23 +26,13 @@ matplotlib.use("Agg")
 
 import numpy as np
 import pandas as pd
+from timing import best_time
 
 from course.data import FEATURE_COLUMNS, build_features, load_transactions
 from course.lessons.late_labels import fit_on_window, fit_report_delay
 from course.widgets import LateLabelExplorer
 
 GOAL_UPDATE_MS = 50.0
-
-
-def best_time(function, repeat, number=1, clock=time.perf_counter):
-    """Best time of ``number`` calls, over ``repeat`` runs, per call (seconds), by ``clock``."""
-    best = float("inf")
-    for _ in range(repeat):
-        start = clock()
-        for _ in range(number):
-            function()
-        best = min(best, (clock() - start) / number)
-    return best
 
 
 def module_05_inputs():

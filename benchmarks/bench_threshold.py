@@ -26,6 +26,7 @@ matplotlib.use("Agg")
 import numpy as np
 import pandas as pd
 from sklearn.metrics import confusion_matrix, precision_recall_curve
+from timing import best_time
 
 from course.metrics import CostModel, ThresholdSweep
 from course.widgets import ThresholdExplorer
@@ -33,17 +34,6 @@ from course.widgets import ThresholdExplorer
 GOAL_US_PER_THRESHOLD = 20.0
 GOAL_SPEEDUP = 1000.0
 GOAL_UPDATE_MS = 50.0
-
-
-def best_time(function, repeat, number=1):
-    """Best wall time of ``number`` calls, over ``repeat`` runs, per call (seconds)."""
-    best = float("inf")
-    for _ in range(repeat):
-        start = time.perf_counter()
-        for _ in range(number):
-            function()
-        best = min(best, (time.perf_counter() - start) / number)
-    return best
 
 
 def synthetic(n, seed=0):
