@@ -79,6 +79,29 @@ def _run(client, cell, index):
     return None
 
 
+def _grade_cell_answers(client, cells, question, answer_id, answers, kind):
+    """Grade each of ``answers`` (``{label: code}``) in place of ``answer_id``'s solution, in turn."""
+    index, solution_cell = cells[answer_id]
+    graded_here = []
+    for label, code in answers.items():
+        graded = GradedAnswer(answer_id, label, kind, question)
+        graded.answer_error = _run(client, nbformat.v4.new_code_cell(code), index)
+        for test_id in question.test_ids:
+            test_index, test_cell = cells[test_id]
+            error = _run(client, test_cell, test_index)
+            if error is None:
+                graded.score += _points(test_cell)
+            else:
+                graded.errors[test_id] = error
+        _run(client, solution_cell, index)
+        graded_here.append(graded)
+    # once per cell, not per answer: the solution must pass again after all of them
+    restored = all(_run(client, cells[t][1], cells[t][0]) is None for t in question.test_ids)
+    for graded in graded_here:
+        graded.restored = restored
+    return graded_here
+
+
 def grade_corpora(
     notebook_path: Path, groups: list[QuestionCells], corpora: dict[str, dict], progress_file: Path
 ) -> CorpusRun:
@@ -125,28 +148,10 @@ def grade_corpora(
                     return run
             for kind, corpus in corpora.items():
                 for answer_id, answers in (corpus or {}).items():
-                    if answer_id not in cells or answer_id not in question_of:
-                        continue  # test_grading_authoring names answers for cells that do not exist
-                    index, solution_cell = cells[answer_id]
-                    question = question_of[answer_id]
-                    graded_here = []
-                    for label, code in answers.items():
-                        graded = GradedAnswer(answer_id, label, kind, question)
-                        graded.answer_error = _run(client, nbformat.v4.new_code_cell(code), index)
-                        for test_id in question.test_ids:
-                            test_index, test_cell = cells[test_id]
-                            error = _run(client, test_cell, test_index)
-                            if error is None:
-                                graded.score += _points(test_cell)
-                            else:
-                                graded.errors[test_id] = error
-                        _run(client, solution_cell, index)
-                        graded_here.append(graded)
-                    # once per cell, not per answer: the solution must pass again after all of them
-                    restored = all(_run(client, cells[t][1], cells[t][0]) is None for t in question.test_ids)
-                    for graded in graded_here:
-                        graded.restored = restored
-                    run.answers += graded_here
+                    if answer_id in cells and answer_id in question_of:  # else test_grading_authoring names it
+                        run.answers += _grade_cell_answers(
+                            client, cells, question_of[answer_id], answer_id, answers, kind
+                        )
     finally:
         if saved_env is None:
             os.environ.pop("HSML_PROGRESS_FILE", None)
